@@ -1,0 +1,158 @@
+package pool
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"syscall"
+)
+
+// ErrClosed is returned (or yielded) when work is given to a pool after Close
+// or Shutdown began. Create a new pool with New to run more work.
+var ErrClosed = errors.New("pool: the pool is closed; create a new one with pool.New")
+
+// ErrWorkerDied matches every *WorkerError through errors.Is: the worker
+// process running a task ended (os.Exit, a signal, a Go runtime fatal error,
+// the out-of-memory killer) before it sent the task's result.
+var ErrWorkerDied = errors.New("pool: worker process died")
+
+// ErrEncode is matched (errors.Is) by the error of a future whose argument
+// could not be encoded with encoding/gob in the parent, or whose result could
+// not be encoded in the worker. Only that future fails.
+var ErrEncode = errors.New("pool: cannot encode value with encoding/gob")
+
+// ErrDecode is matched (errors.Is) by the error of a future whose argument
+// the worker could not decode, or whose result the parent could not decode.
+// Only that future fails.
+var ErrDecode = errors.New("pool: cannot decode value with encoding/gob")
+
+// ErrUnknownTask is matched (errors.Is) by the error of a future whose task
+// name the worker process does not know. Tasks must be registered with
+// NewTask at package level, so that the worker registers them too.
+var ErrUnknownTask = errors.New("pool: task is not registered in the worker process")
+
+// ErrNoMain is returned by New in a process that was started as a pool worker
+// but never called Main. Without this guard the worker would run the
+// program's own main function and start a pool of its own, recursively.
+var ErrNoMain = errors.New("pool: this process was started as a pool worker but pool.Main was not called; " +
+	"call pool.Main() as the first statement of main (and of TestMain)")
+
+// TaskError is the error of a future whose task returned an error or
+// panicked. Error returns the task's own message, as str(exc) does for an
+// exception raised in a Python worker; the rest is in the fields.
+type TaskError struct {
+	// Task is the registered name of the task.
+	Task string
+	// PID is the process that ran the task: a worker's pid with the
+	// Processes backend, the parent's own pid with Goroutines.
+	PID int
+	// Index is the input index of the failed item in Map, or 0 for Submit.
+	Index int
+	// Message is the text of the task's error, or the panic value.
+	Message string
+	// Type is the Go type of the task's error or panic value, as %T prints it.
+	Type string
+	// Panicked reports whether the task panicked instead of returning an error.
+	Panicked bool
+	// Stack is the worker's goroutine stack at the panic; empty for a
+	// returned error.
+	Stack string
+}
+
+// Error returns the task's message on one line, prefixed with "panic: " when
+// the task panicked.
+func (e *TaskError) Error() string {
+	msg := oneLine(e.Message)
+	if e.Panicked {
+		return "panic: " + msg
+	}
+	return msg
+}
+
+// WorkerError is the error of a future whose worker process died while it
+// ran the future's task or chunk. It matches ErrWorkerDied.
+type WorkerError struct {
+	// PID is the pid of the worker that died.
+	PID int
+	// ExitCode is the worker's exit status, or -1 when a signal ended it.
+	// Go's runtime fatal errors (concurrent map writes, stack overflow,
+	// out of memory) exit with status 2.
+	ExitCode int
+	// Signal is the signal that ended the worker, or 0 when it exited.
+	Signal syscall.Signal
+	// Task is the name of the task the worker was running; empty when it
+	// died before it started serving.
+	Task string
+	// Index is the input index of the item (Map), or the first index of the
+	// chunk the worker was running; 0 for Submit.
+	Index int
+	// Count is the number of items in that chunk: 1 for Submit.
+	Count int
+	// Stderr is the tail of what the worker wrote to its standard error,
+	// which holds the Go runtime's report of a fatal error.
+	Stderr string
+	// Startup reports that the worker died before it started serving tasks,
+	// which usually means pool.Main is not the first call in main.
+	Startup bool
+}
+
+// Error describes the death in one sentence.
+func (e *WorkerError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "pool: worker %d", e.PID)
+	switch {
+	case e.Startup:
+		b.WriteString(" died before it started serving")
+	case e.Task != "" && e.Count > 1:
+		fmt.Fprintf(&b, " died running task %q on items %d to %d", e.Task, e.Index, e.Index+e.Count-1)
+	case e.Task != "":
+		fmt.Fprintf(&b, " died running task %q", e.Task)
+	default:
+		b.WriteString(" died")
+	}
+	if e.Signal != 0 {
+		fmt.Fprintf(&b, ": killed by signal %d (%v)", int(e.Signal), e.Signal)
+	} else {
+		fmt.Fprintf(&b, ": exit status %d", e.ExitCode)
+	}
+	if line := fatalLine(e.Stderr); line != "" {
+		fmt.Fprintf(&b, " (%s)", line)
+	}
+	if e.Startup {
+		b.WriteString("; is pool.Main() the first call in main?")
+	}
+	return b.String()
+}
+
+// Unwrap returns ErrWorkerDied, so that errors.Is(err, ErrWorkerDied) holds.
+func (e *WorkerError) Unwrap() error { return ErrWorkerDied }
+
+// oneLine folds a message onto one line: errors print on one line, and the
+// full text stays in the fields.
+func oneLine(s string) string {
+	s = strings.TrimSpace(s)
+	if !strings.ContainsAny(s, "\r\n") {
+		return s
+	}
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// fatalLine picks the line of a worker's stderr that says why it died: the Go
+// runtime's "fatal error:" or "panic:" line, or the last line otherwise.
+func fatalLine(stderr string) string {
+	var last string
+	for line := range strings.Lines(stderr) {
+		line = strings.TrimSpace(line)
+		if strings.HasPrefix(line, "fatal error:") || strings.HasPrefix(line, "panic:") ||
+			strings.HasPrefix(line, "runtime: out of memory") {
+			return line
+		}
+		if line != "" && !strings.HasPrefix(line, "goroutine ") && !strings.HasPrefix(line, "\t") {
+			last = line
+		}
+	}
+	if strings.Contains(stderr, "\ngoroutine ") {
+		return "" // a stack dump without a headline: no useful single line
+	}
+	return last
+}

@@ -1,0 +1,285 @@
+package pool_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/gob"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/poolschool/poolschool/pool"
+	"github.com/stretchr/testify/require"
+)
+
+// TestMain makes the test binary a worker when the pool starts it as one,
+// and runs the helper programs that tests start as separate processes.
+func TestMain(m *testing.M) {
+	pool.Main()
+	if name := os.Getenv(helperEnv); name != "" {
+		runHelper(name)
+		return
+	}
+	os.Exit(m.Run())
+}
+
+// Tasks shared by the tests. They are registered at package level, as the
+// pool requires, so that the worker processes have them too.
+var (
+	square = pool.NewTask("square", func(_ context.Context, n int) (int, error) { return n * n, nil })
+
+	whoami = pool.NewTask("whoami", func(_ context.Context, _ int) (int, error) { return os.Getpid(), nil })
+
+	sleepTask = pool.NewTask("sleep", func(ctx context.Context, d time.Duration) (int, error) {
+		select {
+		case <-time.After(d):
+			return os.Getpid(), nil
+		case <-ctx.Done():
+			return 0, ctx.Err()
+		}
+	})
+
+	// spin ignores its context: only killing its worker stops it.
+	spin = pool.NewTask("spin", func(_ context.Context, d time.Duration) (int, error) {
+		end := time.Now().Add(d)
+		for time.Now().Before(end) {
+		}
+		return os.Getpid(), nil
+	})
+
+	divide = pool.NewTask("divide", func(_ context.Context, a divArgs) (float64, error) {
+		if a.Y == 0 {
+			return 0, errors.New("cannot divide by zero")
+		}
+		return a.X / a.Y, nil
+	})
+
+	failOn = pool.NewTask("failOn", func(_ context.Context, a failArgs) (int, error) {
+		if a.N == a.Bad {
+			return 0, fmt.Errorf("item %d is bad", a.N)
+		}
+		return a.N, nil
+	})
+
+	panicky = pool.NewTask("panicky", func(_ context.Context, msg string) (int, error) { panic(msg) })
+
+	// exitTask ends its worker with os.Exit after an optional delay.
+	exitTask = pool.NewTask("exit", func(_ context.Context, a exitArgs) (int, error) {
+		time.Sleep(a.After)
+		os.Exit(a.Code)
+		return 0, nil
+	})
+
+	killSelf = pool.NewTask("killSelf", func(_ context.Context, sig syscall.Signal) (int, error) {
+		syscall.Kill(os.Getpid(), sig)
+		time.Sleep(time.Minute)
+		return 0, nil
+	})
+
+	// mapRace dies of the Go runtime's fatal "concurrent map writes".
+	mapRace = pool.NewTask("mapRace", func(_ context.Context, _ int) (int, error) {
+		m := map[int]int{}
+		var wg sync.WaitGroup
+		for g := range 8 {
+			wg.Go(func() {
+				for i := 0; ; i++ {
+					m[i%64] = g
+				}
+			})
+		}
+		wg.Wait()
+		return 0, nil
+	})
+
+	echoBytes = pool.NewTask("echoBytes", func(_ context.Context, b []byte) ([]byte, error) { return b, nil })
+
+	// bigThenExit fills the result pipe with a large result while a second
+	// goroutine kills the worker mid-write.
+	bigThenExit = pool.NewTask("bigThenExit", func(_ context.Context, n int) ([]byte, error) {
+		go func() { time.Sleep(time.Millisecond); os.Exit(7) }()
+		return bytes.Repeat([]byte{'x'}, n), nil
+	})
+
+	printer = pool.NewTask("printer", func(_ context.Context, s string) (int, error) {
+		fmt.Println(s)
+		return len(s), nil
+	})
+
+	anyResult = pool.NewTask("anyResult", func(_ context.Context, _ int) (any, error) { return unregistered{1}, nil })
+
+	refuseArg = pool.NewTask("refuseArg", func(_ context.Context, _ refuseDecode) (int, error) { return 1, nil })
+
+	refuseResult = pool.NewTask("refuseResult", func(_ context.Context, _ int) (refuseDecode, error) { return refuseDecode{}, nil })
+
+	exitInDecode = pool.NewTask("exitInDecode", func(_ context.Context, _ exitOnDecode) (int, error) { return 1, nil })
+
+	exitInEncode = pool.NewTask("exitInEncode", func(_ context.Context, _ int) (exitOnEncode, error) { return exitOnEncode{}, nil })
+
+	goexitTask = pool.NewTask("goexit", func(_ context.Context, _ int) (int, error) {
+		runtime.Goexit()
+		return 0, nil
+	})
+)
+
+type divArgs struct{ X, Y float64 }
+
+type failArgs struct{ N, Bad int }
+
+type exitArgs struct {
+	Code  int
+	After time.Duration
+}
+
+// unregistered is sent inside an interface without gob.Register: the
+// worker cannot encode it.
+type unregistered struct{ V int }
+
+// refuseDecode encodes fine but never decodes.
+type refuseDecode struct{}
+
+func (refuseDecode) GobEncode() ([]byte, error) { return []byte("x"), nil }
+func (*refuseDecode) GobDecode([]byte) error    { return errors.New("refusing to decode") }
+
+// refuseEncode never encodes.
+type refuseEncode struct{}
+
+func (refuseEncode) GobEncode() ([]byte, error) { return nil, errors.New("refusing to encode") }
+func (*refuseEncode) GobDecode([]byte) error    { return nil }
+
+// exitOnDecode ends the process that decodes it: the worker.
+type exitOnDecode struct{}
+
+func (exitOnDecode) GobEncode() ([]byte, error) { return []byte("x"), nil }
+func (*exitOnDecode) GobDecode([]byte) error    { os.Exit(5); return nil }
+
+// exitOnEncode ends the process that encodes it: the worker.
+type exitOnEncode struct{}
+
+func (exitOnEncode) GobEncode() ([]byte, error) { os.Exit(6); return nil, nil }
+func (*exitOnEncode) GobDecode([]byte) error    { return nil }
+
+var refuseEncodeTask = pool.NewTask("refuseEncode", func(_ context.Context, _ refuseEncode) (int, error) { return 1, nil })
+
+func init() { gob.Register(registered{}) }
+
+type registered struct{ V int }
+
+// backends runs a subtest per backend.
+func backends(t *testing.T, f func(t *testing.T, b pool.Backend)) {
+	t.Helper()
+	for _, b := range []pool.Backend{pool.Processes, pool.Goroutines} {
+		t.Run(b.String(), func(t *testing.T) { f(t, b) })
+	}
+}
+
+// newPool starts a pool for one test and, when the test ends, closes it and
+// checks that no worker process and no pool goroutine is left behind.
+func newPool(t *testing.T, cfg pool.Config) *pool.Pool {
+	t.Helper()
+	p, err := pool.New(cfg)
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		require.NoError(t, p.Close())
+		requireNoLeaks(t)
+	})
+	return p
+}
+
+// requireNoLeaks fails the test when a child process of the test binary
+// (zombies included) or a goroutine running pool code is still there.
+func requireNoLeaks(t *testing.T) {
+	t.Helper()
+	deadline := time.Now().Add(3 * time.Second)
+	for {
+		kids, gs := childProcesses(), poolGoroutines()
+		if len(kids) == 0 && len(gs) == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("left behind: child processes %v, pool goroutines:\n%s", kids, strings.Join(gs, "\n\n"))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// childProcesses lists the pids whose parent is this process.
+func childProcesses() []int {
+	var kids []int
+	entries, _ := os.ReadDir("/proc")
+	me := os.Getpid()
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		stat, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		// The command name may hold spaces; the fields after ") " are fixed.
+		rest := string(stat[bytes.LastIndexByte(stat, ')')+2:])
+		fields := strings.Fields(rest)
+		if len(fields) > 1 && fields[1] == strconv.Itoa(me) {
+			kids = append(kids, pid)
+		}
+	}
+	return kids
+}
+
+// poolGoroutines returns the stacks of goroutines that run pool code.
+func poolGoroutines() []string {
+	buf := make([]byte, 1<<20)
+	buf = buf[:runtime.Stack(buf, true)]
+	var out []string
+	for g := range strings.SplitSeq(string(buf), "\n\n") {
+		if strings.Contains(g, "poolschool/pool.") && !strings.Contains(g, "poolschool/pool_test.") {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// helperEnv names the helper program a test starts as a separate process.
+const helperEnv = "POOL_TEST_HELPER"
+
+// helperCommand runs this test binary as the named helper program.
+func helperCommand(t *testing.T, name string, env ...string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(append(os.Environ(), helperEnv+"="+name), env...)
+	return cmd
+}
+
+func runHelper(name string) {
+	switch name {
+	case "duplicate":
+		pool.NewTask("square", func(_ context.Context, n int) (int, error) { return n, nil })
+	case "late":
+		p, err := pool.New(pool.Config{Workers: 1})
+		if err != nil {
+			fmt.Println(err)
+			os.Exit(1)
+		}
+		defer p.Close()
+		pool.NewTask("late", func(_ context.Context, n int) (int, error) { return n, nil })
+	default:
+		fmt.Fprintf(os.Stderr, "unknown helper %q\n", name)
+		os.Exit(3)
+	}
+	os.Exit(0)
+}
+
+func sortedCopy(s []int) []int {
+	s = slices.Clone(s)
+	slices.Sort(s)
+	return s
+}

@@ -1,0 +1,511 @@
+package pool
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"sync"
+	"time"
+)
+
+// Backend selects what runs the tasks of a pool.
+type Backend int
+
+const (
+	// Processes runs tasks in worker processes: this binary started again.
+	// Arguments and results cross the process boundary with encoding/gob;
+	// a task that crashes its process fails alone.
+	Processes Backend = iota
+	// Goroutines runs tasks on goroutines of this process, with the same API
+	// and errors. Arguments and results are passed as they are, shared
+	// memory included, and a crash takes the whole program down.
+	Goroutines
+)
+
+func (b Backend) String() string {
+	switch b {
+	case Processes:
+		return "processes"
+	case Goroutines:
+		return "goroutines"
+	}
+	return fmt.Sprintf("Backend(%d)", int(b))
+}
+
+// DefaultCancelGrace is the CancelGrace of a Config that leaves it zero.
+const DefaultCancelGrace = time.Second
+
+// Config configures a pool. The zero value is a pool of runtime.NumCPU()
+// worker processes.
+type Config struct {
+	// Workers is the most workers the pool runs at once; 0 means
+	// runtime.NumCPU(), the CPUs this process may use. Workers start on
+	// demand and idle ones are reused. Negative is an error.
+	Workers int
+
+	// Backend chooses worker processes (the default) or goroutines.
+	Backend Backend
+
+	// Stdout and Stderr receive what worker processes write to their
+	// standard output and error. Nil means the parent's os.Stdout and
+	// os.Stderr, so a task's fmt.Println shows up like the parent's own.
+	// The pool keeps the tail of each worker's stderr for WorkerError.
+	Stdout, Stderr io.Writer
+
+	// CancelGrace is how long a running task whose context was cancelled
+	// may take to return before its worker process is killed and replaced.
+	// Zero means DefaultCancelGrace.
+	CancelGrace time.Duration
+}
+
+// Pool runs registered tasks on a set of workers. Create one with New and
+// release it with Close; the methods and the package's functions are safe
+// for concurrent use.
+type Pool struct {
+	cfg     Config
+	size    int
+	spawner *spawner // nil with Goroutines
+
+	mu          sync.Mutex
+	queue       queue
+	workers     []*worker // starting or ready
+	nextID      uint64
+	outstanding int  // calls accepted and not finished
+	closed      bool // no new work accepted
+	killing     error
+	drained     chan struct{} // closed once closed && outstanding == 0
+	stopped     chan struct{} // closed once every worker is gone
+	stopOnce    sync.Once
+}
+
+// New starts a pool. Workers start when work arrives, so New itself is
+// cheap. In a process started as a worker that did not call Main, New
+// returns ErrNoMain instead of starting workers of its own.
+func New(cfg Config) (*Pool, error) {
+	if cfg.Workers < 0 {
+		return nil, fmt.Errorf("pool: Config.Workers is %d; use a positive number, or 0 for one per CPU", cfg.Workers)
+	}
+	if cfg.Backend != Processes && cfg.Backend != Goroutines {
+		return nil, fmt.Errorf("pool: unknown Config.Backend %d; use pool.Processes or pool.Goroutines", int(cfg.Backend))
+	}
+	if cfg.CancelGrace < 0 {
+		return nil, fmt.Errorf("pool: Config.CancelGrace is %v; use a positive duration, or 0 for the default", cfg.CancelGrace)
+	}
+	if isUnservedWorker() {
+		return nil, ErrNoMain
+	}
+	freezeRegistry()
+	p := &Pool{
+		cfg:     cfg,
+		size:    cfg.Workers,
+		drained: make(chan struct{}),
+		stopped: make(chan struct{}),
+	}
+	if p.size == 0 {
+		p.size = runtime.NumCPU()
+	}
+	if p.cfg.CancelGrace == 0 {
+		p.cfg.CancelGrace = DefaultCancelGrace
+	}
+	if p.cfg.Stdout == nil {
+		p.cfg.Stdout = os.Stdout
+	}
+	if p.cfg.Stderr == nil {
+		p.cfg.Stderr = os.Stderr
+	}
+	if cfg.Backend == Processes {
+		p.spawner = newSpawner()
+	}
+	return p, nil
+}
+
+// Workers returns the most workers the pool runs at once.
+func (p *Pool) Workers() int { return p.size }
+
+// Backend returns the pool's backend.
+func (p *Pool) Backend() Backend { return p.cfg.Backend }
+
+// enqueue accepts a call, or returns ErrClosed.
+func (p *Pool) enqueue(c *call) error {
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		return ErrClosed
+	}
+	p.nextID++
+	c.id = p.nextID
+	c.state = callQueued
+	p.outstanding++
+	p.queue.push(c)
+	p.dispatchLocked()
+	p.mu.Unlock()
+	if c.ctx.Done() != nil {
+		stop := context.AfterFunc(c.ctx, func() { p.ctxEnded(c) })
+		p.mu.Lock()
+		if c.state == callDone {
+			stop()
+		} else {
+			c.stopCtx = stop
+		}
+		p.mu.Unlock()
+	}
+	return nil
+}
+
+// maxInflight is how many calls a worker holds at once: the one it runs and,
+// for processes, one more already in its pipe so it never waits for the
+// parent between two tasks.
+func (p *Pool) maxInflight() int {
+	if p.cfg.Backend == Goroutines {
+		return 1
+	}
+	return 2
+}
+
+// dispatchLocked hands queued calls to workers: first to idle workers, then
+// to new workers while the pool is below its size, then, once no worker is
+// starting, one more call to each busy worker.
+func (p *Pool) dispatchLocked() {
+	if p.killing != nil {
+		return
+	}
+	p.assignLocked(1)
+	starting := 0
+	for _, w := range p.workers {
+		if !w.ready {
+			starting++
+		}
+	}
+	for p.queue.len() > starting && len(p.workers) < p.size {
+		p.startWorkerLocked()
+		starting++
+	}
+	if p.cfg.Backend == Goroutines {
+		// Goroutine workers are ready as soon as they exist.
+		p.assignLocked(1)
+		return
+	}
+	if starting == 0 {
+		p.assignLocked(p.maxInflight())
+	}
+}
+
+// assignLocked sends queued calls to ready workers holding fewer than limit.
+func (p *Pool) assignLocked(limit int) {
+	for p.queue.len() > 0 {
+		w := p.pickWorkerLocked(limit)
+		if w == nil {
+			return
+		}
+		p.sendLocked(w, p.queue.pop())
+	}
+}
+
+// pickWorkerLocked returns the ready worker with the fewest calls, if it has
+// fewer than limit.
+func (p *Pool) pickWorkerLocked(limit int) *worker {
+	var best *worker
+	for _, w := range p.workers {
+		if w.ready && !w.retiring && len(w.inflight) < limit && (best == nil || len(w.inflight) < len(best.inflight)) {
+			best = w
+			if len(w.inflight) == 0 {
+				break
+			}
+		}
+	}
+	return best
+}
+
+// sendLocked gives c to w.
+func (p *Pool) sendLocked(w *worker, c *call) {
+	c.state = callSent
+	c.w = w
+	w.inflight = append(w.inflight, c)
+	w.send(c)
+}
+
+// removeInflightLocked takes c off its worker's list.
+func removeInflightLocked(c *call) {
+	w := c.w
+	if w == nil {
+		return
+	}
+	for i, x := range w.inflight {
+		if x == c {
+			w.inflight = append(w.inflight[:i], w.inflight[i+1:]...)
+			break
+		}
+	}
+}
+
+// doneLocked marks c done. The caller then calls finishCall outside the lock.
+func (p *Pool) doneLocked(c *call) {
+	c.state = callDone
+	removeInflightLocked(c)
+	if c.stopCtx != nil {
+		c.stopCtx()
+		c.stopCtx = nil
+	}
+	if c.grace != nil {
+		c.grace.Stop()
+		c.grace = nil
+	}
+}
+
+// finishCall completes c's receiver and then counts the call as finished,
+// so that Close returns only after every future is complete.
+func (p *Pool) finishCall(c *call, err error) {
+	c.recv.finish(err)
+	p.mu.Lock()
+	p.outstanding--
+	p.checkDrainedLocked()
+	p.mu.Unlock()
+}
+
+func (p *Pool) checkDrainedLocked() {
+	if p.closed && p.outstanding == 0 {
+		select {
+		case <-p.drained:
+		default:
+			close(p.drained)
+			p.beginStopLocked()
+		}
+	}
+}
+
+// cancel ends a call that has not started, with err as its outcome, and
+// reports whether it did. For a call already sent to a worker process it
+// waits for the worker's answer.
+func (p *Pool) cancel(c *call, err error) bool {
+	p.mu.Lock()
+	switch c.state {
+	case callQueued:
+		p.queue.remove(c)
+		c.cancelled = true
+		p.doneLocked(c)
+		p.mu.Unlock()
+		p.finishCall(c, err)
+		return true
+	case callSent:
+		if c.w.local() {
+			c.cancelled = true
+			p.doneLocked(c)
+			p.mu.Unlock()
+			p.finishCall(c, err)
+			return true
+		}
+		if c.drop == nil {
+			c.drop = &dropRequest{err: err, done: make(chan struct{})}
+			c.w.sendDrop(c)
+		}
+		d := c.drop
+		p.mu.Unlock()
+		<-d.done
+		return d.dropped
+	case callDone:
+		cancelled := c.cancelled
+		p.mu.Unlock()
+		return cancelled
+	default:
+		p.mu.Unlock()
+		return false
+	}
+}
+
+// ctxEnded runs when the context of a call ends before the call is done: a
+// pending call is dropped; a running one has its own context cancelled in
+// the worker, and its worker is killed if it runs on past CancelGrace.
+func (p *Pool) ctxEnded(c *call) {
+	err := context.Cause(c.ctx)
+	if p.cancel(c, err) {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if c.state != callRunning || c.ctxErr != nil {
+		return
+	}
+	c.ctxErr = err
+	w := c.w
+	w.sendCancel(c)
+	c.grace = time.AfterFunc(p.cfg.CancelGrace, func() { p.graceExpired(c) })
+}
+
+// graceExpired stops a task that ignored its cancelled context: its worker
+// process is killed (the call fails with the context's error when the death
+// is seen); a goroutine cannot be killed, so its call fails now and the
+// goroutine is left to finish on its own.
+func (p *Pool) graceExpired(c *call) {
+	p.mu.Lock()
+	if c.state != callRunning {
+		p.mu.Unlock()
+		return
+	}
+	w := c.w
+	if !w.local() {
+		w.kill()
+		p.mu.Unlock()
+		return
+	}
+	w.abandon()
+	p.removeWorkerLocked(w)
+	p.doneLocked(c)
+	p.dispatchLocked()
+	p.mu.Unlock()
+	p.finishCall(c, c.ctxErr)
+}
+
+// removeWorkerLocked forgets a worker that died, was killed or was abandoned.
+func (p *Pool) removeWorkerLocked(w *worker) {
+	for i, x := range p.workers {
+		if x == w {
+			p.workers = append(p.workers[:i], p.workers[i+1:]...)
+			return
+		}
+	}
+}
+
+// ShutdownOptions says what Shutdown does with work that has not finished.
+type ShutdownOptions struct {
+	// Wait makes Shutdown return only once every accepted task has finished
+	// and every worker has exited. Without it Shutdown returns at once and
+	// the pool finishes the work and stops its workers in the background.
+	Wait bool
+	// CancelPending cancels every task that has not started: their futures
+	// fail with context.Canceled. Running tasks are not interrupted.
+	CancelPending bool
+}
+
+// errShutdownKill is the outcome of tasks killed because Shutdown's context
+// ended.
+var errShutdownKill = errors.New("pool: task stopped because Shutdown's context ended")
+
+// Shutdown stops the pool from accepting work (Submit and Map then report
+// ErrClosed) and, with CancelPending, cancels the tasks that have not
+// started. With Wait it then waits for the remaining tasks and the workers'
+// exit. If ctx ends first, the running tasks are killed, the pending ones
+// are cancelled and never start, and Shutdown returns ctx.Err() once the
+// workers are gone. Shutdown may be called more than once; Close after
+// Shutdown waits as Close does.
+func (p *Pool) Shutdown(ctx context.Context, opts ShutdownOptions) error {
+	p.mu.Lock()
+	p.closed = true
+	var cancelled []*call
+	if opts.CancelPending {
+		cancelled = p.queue.drain()
+		for _, c := range cancelled {
+			c.cancelled = true
+			p.doneLocked(c)
+		}
+		for _, w := range p.workers {
+			for _, c := range w.inflight {
+				if c.state == callSent && !w.local() && c.drop == nil {
+					c.drop = &dropRequest{err: errCancelled, done: make(chan struct{})}
+					w.sendDrop(c)
+				}
+			}
+		}
+	}
+	p.checkDrainedLocked()
+	p.mu.Unlock()
+	for _, c := range cancelled {
+		p.finishCall(c, errCancelled)
+	}
+	if !opts.Wait {
+		return nil
+	}
+	select {
+	case <-p.stopped:
+		return nil
+	case <-ctx.Done():
+	}
+	p.kill(fmt.Errorf("%w: %w", errShutdownKill, ctx.Err()))
+	<-p.stopped
+	return ctx.Err()
+}
+
+// Close stops accepting work, waits for every accepted task to finish and
+// for every worker process to exit, and returns. It is the Go counterpart of
+// leaving a with block, and is Shutdown(context.Background(),
+// ShutdownOptions{Wait: true}).
+func (p *Pool) Close() error {
+	return p.Shutdown(context.Background(), ShutdownOptions{Wait: true})
+}
+
+// kill fails every pending call with err and kills every worker.
+func (p *Pool) kill(err error) {
+	p.mu.Lock()
+	if p.killing == nil {
+		p.killing = err
+	}
+	queued := p.queue.drain()
+	for _, c := range queued {
+		c.cancelled = true
+		p.doneLocked(c)
+	}
+	var abandoned []*call
+	for _, w := range append([]*worker(nil), p.workers...) {
+		if !w.local() {
+			w.kill()
+			continue
+		}
+		// A goroutine cannot be killed: its calls fail now and it is left
+		// to finish on its own.
+		w.abandon()
+		p.removeWorkerLocked(w)
+		for _, c := range append([]*call(nil), w.inflight...) {
+			p.doneLocked(c)
+			abandoned = append(abandoned, c)
+		}
+	}
+	p.mu.Unlock()
+	for _, c := range queued {
+		p.finishCall(c, err)
+	}
+	for _, c := range abandoned {
+		p.finishCall(c, err)
+	}
+}
+
+// beginStopLocked starts the pool's teardown once it is drained: every
+// worker is told to exit, those that do not within stopTimeout are killed,
+// and stopped closes once they are all gone.
+func (p *Pool) beginStopLocked() {
+	p.stopOnce.Do(func() {
+		ws := append([]*worker(nil), p.workers...)
+		for _, w := range ws {
+			w.stop()
+		}
+		go func() {
+			timeout := time.NewTimer(stopTimeout)
+			defer timeout.Stop()
+		wait:
+			for _, w := range ws {
+				select {
+				case <-w.exited:
+				case <-timeout.C:
+					p.mu.Lock()
+					for _, w := range ws {
+						w.kill()
+					}
+					p.mu.Unlock()
+					break wait
+				}
+			}
+			for _, w := range ws {
+				<-w.exited
+			}
+			if p.spawner != nil {
+				p.spawner.close()
+			}
+			close(p.stopped)
+		}()
+	})
+}
+
+// stopTimeout bounds how long a worker told to exit may take before it is
+// killed.
+const stopTimeout = 5 * time.Second

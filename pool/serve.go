@@ -1,0 +1,244 @@
+package pool
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"runtime/debug"
+	"strconv"
+	"sync"
+	"syscall"
+)
+
+// envWorker marks a process as a pool worker; its value is the parent's pid.
+const envWorker = "POOLSCHOOL_WORKER"
+
+// Worker file descriptors: the parent's ExtraFiles 0 and 1.
+const (
+	fdCommands = 3
+	fdResults  = 4
+)
+
+// Main makes a worker process serve tasks, and returns at once in any other
+// process. Call it as the first statement of main, and of TestMain in tests,
+// after all tasks are registered at package level:
+//
+//	func main() {
+//		pool.Main()
+//		// the program itself
+//	}
+//
+// A worker is this same binary started again by New with a marker in its
+// environment. In a worker, Main serves tasks until the parent closes the
+// pool or goes away, then exits the process: nothing after Main runs there.
+// It is Go's counterpart of Python's if __name__ == "__main__" guard.
+func Main() {
+	parent := os.Getenv(envWorker)
+	if parent == "" {
+		return
+	}
+	// Unset the marker, so a task may start a pool of its own; New refuses
+	// to start workers from a worker process that still carries it.
+	os.Unsetenv(envWorker)
+	os.Exit(serveWorker(parent))
+}
+
+// isUnservedWorker reports whether this process was started as a worker but
+// Main did not take it over.
+func isUnservedWorker() bool { return os.Getenv(envWorker) != "" }
+
+// server is the worker side of the protocol: a reader goroutine that takes
+// calls, drops and cancels off the command pipe, and the main goroutine that
+// runs calls one at a time in arrival order.
+type server struct {
+	wmu sync.Mutex // serialises frames on the result pipe
+	w   *bufio.Writer
+
+	mu      sync.Mutex
+	cond    sync.Cond
+	queue   []*serverCall // received, not started
+	running *serverCall
+}
+
+type serverCall struct {
+	id     uint64
+	task   string
+	args   [][]byte
+	cancel context.CancelFunc
+}
+
+func serveWorker(parent string) int {
+	freezeRegistry()
+	ppid, err := strconv.Atoi(parent)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "pool: bad %s=%q in the environment\n", envWorker, parent)
+		return 1
+	}
+	// A parent that died between starting us and the parent-death signal
+	// taking effect would leave us orphaned.
+	if !parentAlive(ppid) {
+		return 1
+	}
+	// Programs that a task starts must not inherit the protocol pipes, or
+	// they would keep them open after this worker dies.
+	syscall.CloseOnExec(fdCommands)
+	syscall.CloseOnExec(fdResults)
+	in := os.NewFile(fdCommands, "pool-commands")
+	out := os.NewFile(fdResults, "pool-results")
+	if in == nil || out == nil {
+		fmt.Fprintln(os.Stderr, "pool: worker started without its pipes on descriptors 3 and 4")
+		return 1
+	}
+	s := &server{w: bufio.NewWriterSize(out, 64<<10)}
+	s.cond.L = &s.mu
+	if err := s.send(newFrame(kindHello).uvarint(uint64(os.Getpid())).uvarint(protocolVersion).done()); err != nil {
+		return 1
+	}
+	go s.readLoop(bufio.NewReaderSize(in, 64<<10))
+	for {
+		c := s.next()
+		res := s.run(c)
+		s.mu.Lock()
+		s.running = nil
+		s.mu.Unlock()
+		c.cancel()
+		if err := s.send(res); err != nil {
+			return 1
+		}
+	}
+}
+
+// send writes one frame to the parent.
+func (s *server) send(b []byte) error {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	if _, err := s.w.Write(b); err != nil {
+		return err
+	}
+	return s.w.Flush()
+}
+
+// readLoop handles the parent's frames. When the command pipe closes, the
+// parent is gone or has no more work for this worker, so the process exits
+// at once, whatever is running.
+func (s *server) readLoop(r *bufio.Reader) {
+	for {
+		kind, body, err := readFrame(r)
+		if err != nil {
+			os.Exit(0)
+		}
+		p := parser{b: body}
+		switch kind {
+		case kindCall:
+			c := &serverCall{id: p.uvarint(), task: p.string()}
+			n := p.uvarint()
+			for range n {
+				c.args = append(c.args, p.bytes())
+			}
+			if p.err != nil {
+				fmt.Fprintln(os.Stderr, p.err)
+				os.Exit(1)
+			}
+			s.mu.Lock()
+			s.queue = append(s.queue, c)
+			s.cond.Signal()
+			s.mu.Unlock()
+		case kindDrop:
+			s.drop(p.uvarint())
+		case kindCancel:
+			id := p.uvarint()
+			s.mu.Lock()
+			if s.running != nil && s.running.id == id {
+				s.running.cancel()
+			}
+			s.mu.Unlock()
+		default:
+			fmt.Fprintf(os.Stderr, "pool: protocol error: unknown frame kind %q from the parent\n", kind)
+			os.Exit(1)
+		}
+	}
+}
+
+// drop forgets a call that has not started and tells the parent so. A call
+// that has started was already acknowledged, which answers the parent.
+func (s *server) drop(id uint64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, c := range s.queue {
+		if c.id == id {
+			s.queue = append(s.queue[:i], s.queue[i+1:]...)
+			s.send(newFrame(kindDropped).uvarint(id).done())
+			return
+		}
+	}
+}
+
+// next waits for the oldest queued call, marks it running and acknowledges
+// it. The acknowledgement is sent under s.mu, so that a drop for the same
+// call is answered either before it (dropped) or after it (too late).
+func (s *server) next() *serverCall {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for len(s.queue) == 0 {
+		s.cond.Wait()
+	}
+	c := s.queue[0]
+	s.queue = s.queue[1:]
+	s.running = c
+	s.send(newFrame(kindAck).uvarint(c.id).done())
+	return c
+}
+
+// run runs every item of a call and returns the result frame.
+func (s *server) run(c *serverCall) []byte {
+	ctx, cancel := context.WithCancel(context.Background())
+	s.mu.Lock()
+	c.cancel = cancel
+	s.mu.Unlock()
+	f := newFrame(kindResult).uvarint(c.id).uvarint(uint64(len(c.args)))
+	t := lookupTask(c.task)
+	for _, arg := range c.args {
+		if t == nil {
+			f.byte1(statusUnknownTask).string(fmt.Sprintf("task %q is not registered in worker %d; "+
+				"register tasks at package level with pool.NewTask so that worker processes have them too",
+				c.task, os.Getpid()))
+			continue
+		}
+		out, err := runItem(ctx, t, arg)
+		appendOutcome(f, out, err)
+	}
+	return f.done()
+}
+
+// appendOutcome adds one item's outcome to a result frame.
+func appendOutcome(f *frame, out []byte, err error) {
+	switch e := err.(type) {
+	case nil:
+		f.byte1(statusOK).bytes(out)
+	case *codecError:
+		f.byte1(e.status).string(e.msg)
+	case *panicError:
+		f.byte1(statusTaskError).string(fmt.Sprint(e.value)).string(fmt.Sprintf("%T", e.value)).string(e.stack).byte1(1)
+	default:
+		f.byte1(statusTaskError).string(err.Error()).string(fmt.Sprintf("%T", err)).string("").byte1(0)
+	}
+}
+
+// panicError carries a recovered panic and the stack where it happened.
+type panicError struct {
+	value any
+	stack string
+}
+
+func (e *panicError) Error() string { return fmt.Sprint("panic: ", e.value) }
+
+// runItem runs one item, turning a panic into a *panicError.
+func runItem(ctx context.Context, t *taskEntry, arg []byte) (out []byte, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			out, err = nil, &panicError{value: r, stack: string(debug.Stack())}
+		}
+	}()
+	return t.serve(ctx, arg)
+}

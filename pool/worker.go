@@ -1,0 +1,558 @@
+package pool
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"runtime"
+	"strconv"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// worker is the parent's handle on one worker: a process, or a goroutine
+// with the Goroutines backend. Its fields are guarded by Pool.mu unless
+// noted.
+type worker struct {
+	p        *Pool
+	pid      int
+	isLocal  bool
+	ready    bool    // serving: said hello (process) or started (goroutine)
+	retiring bool    // takes no new calls
+	inflight []*call // sent or running, in the order sent
+	tasks    int     // calls completed
+	exited   chan struct{}
+
+	// Processes.
+	cmd    *exec.Cmd
+	out    *outbox
+	stderr *stderrTail
+	killed bool
+
+	// Goroutines.
+	wake      chan struct{}
+	stopping  bool
+	abandoned bool
+}
+
+func (w *worker) local() bool { return w.isLocal }
+
+// startWorkerLocked adds a worker and starts it in the background.
+func (p *Pool) startWorkerLocked() {
+	w := &worker{p: p, exited: make(chan struct{})}
+	p.workers = append(p.workers, w)
+	if p.cfg.Backend == Goroutines {
+		w.isLocal, w.ready, w.pid = true, true, os.Getpid()
+		w.wake = make(chan struct{}, 1)
+		go w.loopLocal()
+		return
+	}
+	w.out = newOutbox()
+	w.stderr = newStderrTail(p.cfg.Stderr)
+	go w.runProcess()
+}
+
+// send gives the worker a call that is already in its inflight list.
+func (w *worker) send(c *call) {
+	if w.isLocal {
+		w.signal()
+		return
+	}
+	f := newFrame(kindCall).uvarint(c.id).string(c.task).uvarint(uint64(len(c.args)))
+	for _, a := range c.args {
+		f.bytes(a)
+	}
+	w.out.put(f.done())
+}
+
+// sendDrop asks a worker process to forget a call it has not started.
+func (w *worker) sendDrop(c *call) { w.out.put(newFrame(kindDrop).uvarint(c.id).done()) }
+
+// sendCancel asks a worker process to cancel the context of a running call.
+// A goroutine runs with the call's own context, which is already cancelled.
+func (w *worker) sendCancel(c *call) {
+	if !w.isLocal {
+		w.out.put(newFrame(kindCancel).uvarint(c.id).done())
+	}
+}
+
+// kill ends a worker process and everything it started.
+func (w *worker) kill() {
+	if w.isLocal || w.killed {
+		return
+	}
+	w.killed = true
+	if w.cmd != nil {
+		syscall.Kill(-w.cmd.Process.Pid, syscall.SIGKILL)
+	}
+}
+
+// stop tells an idle worker to exit: a process sees its command pipe close.
+func (w *worker) stop() {
+	if w.isLocal {
+		w.stopping = true
+		w.signal()
+		return
+	}
+	w.out.close()
+}
+
+// abandon gives up on a goroutine worker whose task ignores its cancelled
+// context; the goroutine exits when the task returns.
+func (w *worker) abandon() {
+	w.abandoned = true
+	w.signal()
+}
+
+func (w *worker) signal() {
+	select {
+	case w.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (w *worker) find(id uint64) *call {
+	for _, c := range w.inflight {
+		if c.id == id {
+			return c
+		}
+	}
+	return nil
+}
+
+// loopLocal is a goroutine worker: it runs the calls sent to it, one at a
+// time.
+func (w *worker) loopLocal() {
+	p := w.p
+	defer close(w.exited)
+	for {
+		p.mu.Lock()
+		var c *call
+		for {
+			if w.abandoned || w.stopping {
+				p.mu.Unlock()
+				return
+			}
+			for _, x := range w.inflight {
+				if x.state == callSent {
+					c = x
+					break
+				}
+			}
+			if c != nil {
+				break
+			}
+			p.mu.Unlock()
+			<-w.wake
+			p.mu.Lock()
+		}
+		c.state = callRunning
+		p.mu.Unlock()
+
+		c.recv.started(w.pid)
+		commit := c.recv.runLocal(c.ctx, w.pid)
+
+		p.mu.Lock()
+		if w.abandoned {
+			p.mu.Unlock()
+			return
+		}
+		err := c.ctxErr
+		p.doneLocked(c)
+		w.tasks++
+		p.dispatchLocked()
+		p.mu.Unlock()
+		commit()
+		p.finishCall(c, err)
+	}
+}
+
+// runProcess starts a worker process and reads its messages until it exits.
+func (w *worker) runProcess() {
+	p := w.p
+	defer close(w.exited)
+	cmd, toWorker, fromWorker, err := w.startProcess()
+	if err != nil {
+		p.workerExited(w, nil, err)
+		return
+	}
+	writerDone := make(chan struct{})
+	go func() {
+		defer close(writerDone)
+		w.out.writeTo(toWorker)
+		toWorker.Close()
+	}()
+	readErr := w.readLoop(bufio.NewReaderSize(fromWorker, 64<<10))
+	if readErr != nil && !errors.Is(readErr, io.EOF) && !errors.Is(readErr, io.ErrUnexpectedEOF) {
+		// A worker that breaks the protocol cannot be trusted with more work.
+		fmt.Fprintf(w.stderr, "pool: worker %d: %v\n", cmd.Process.Pid, readErr)
+		p.mu.Lock()
+		w.kill()
+		p.mu.Unlock()
+	}
+	w.out.close()
+	cmd.Wait()
+	<-writerDone
+	fromWorker.Close()
+	p.workerExited(w, cmd.ProcessState, nil)
+}
+
+// startProcess starts the worker process with its two pipes.
+func (w *worker) startProcess() (cmd *exec.Cmd, toWorker, fromWorker *os.File, err error) {
+	p := w.p
+	exe, err := selfExe()
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("pool: cannot find this program's executable to start a worker: %w", err)
+	}
+	cmdR, cmdW, err := os.Pipe()
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("pool: starting a worker: %w", err)
+	}
+	resR, resW, err := os.Pipe()
+	if err != nil {
+		cmdR.Close()
+		cmdW.Close()
+		return nil, nil, nil, fmt.Errorf("pool: starting a worker: %w", err)
+	}
+	cmd = exec.Command(exe)
+	cmd.Args = []string{os.Args[0]}
+	cmd.Env = append(os.Environ(), envWorker+"="+strconv.Itoa(os.Getpid()))
+	cmd.ExtraFiles = []*os.File{cmdR, resW}
+	cmd.Stdout = p.cfg.Stdout
+	cmd.Stderr = w.stderr
+	cmd.SysProcAttr = workerSysProcAttr()
+	cmd.WaitDelay = time.Second
+	err = p.spawner.start(cmd)
+	cmdR.Close()
+	resW.Close()
+	if err != nil {
+		cmdW.Close()
+		resR.Close()
+		return nil, nil, nil, fmt.Errorf("pool: starting a worker process: %w", err)
+	}
+	p.mu.Lock()
+	w.cmd = cmd
+	w.pid = cmd.Process.Pid
+	if w.killed {
+		syscall.Kill(-w.pid, syscall.SIGKILL)
+	}
+	p.mu.Unlock()
+	return cmd, cmdW, resR, nil
+}
+
+// readLoop handles the worker's messages until its result pipe closes.
+func (w *worker) readLoop(r *bufio.Reader) error {
+	p := w.p
+	kind, body, err := readFrame(r)
+	if err != nil {
+		return err
+	}
+	hello := parser{b: body}
+	pid, version := hello.uvarint(), hello.uvarint()
+	if kind != kindHello || hello.err != nil || version != protocolVersion {
+		return fmt.Errorf("pool: protocol error: bad hello from worker (kind %q, version %d, pid %d)", kind, version, pid)
+	}
+	p.workerReady(w)
+	for {
+		kind, body, err := readFrame(r)
+		if err != nil {
+			return err
+		}
+		msg := parser{b: body}
+		id := msg.uvarint()
+		if msg.err != nil {
+			return msg.err
+		}
+		switch kind {
+		case kindAck:
+			p.onAck(w, id)
+		case kindDropped:
+			p.onDropped(w, id)
+		case kindResult:
+			if err := p.onResult(w, id, &msg); err != nil {
+				return err
+			}
+		default:
+			return fmt.Errorf("pool: protocol error: unknown frame kind %q", kind)
+		}
+	}
+}
+
+// workerReady records a worker's hello and gives it work.
+func (p *Pool) workerReady(w *worker) {
+	p.mu.Lock()
+	w.ready = true
+	p.dispatchLocked()
+	p.mu.Unlock()
+}
+
+// onAck records that a worker started a call: it is running, and can no
+// longer be cancelled by Cancel.
+func (p *Pool) onAck(w *worker, id uint64) {
+	p.mu.Lock()
+	c := w.find(id)
+	if c == nil || c.state != callSent {
+		p.mu.Unlock()
+		return
+	}
+	c.state = callRunning
+	if d := c.drop; d != nil {
+		c.drop = nil
+		close(d.done)
+	}
+	p.mu.Unlock()
+	c.recv.started(w.pid)
+}
+
+// onDropped completes a call that a worker forgot before starting it.
+func (p *Pool) onDropped(w *worker, id uint64) {
+	p.mu.Lock()
+	c := w.find(id)
+	if c == nil || c.state != callSent || c.drop == nil {
+		p.mu.Unlock()
+		return
+	}
+	d := c.drop
+	c.drop = nil
+	c.cancelled = true
+	p.doneLocked(c)
+	d.dropped = true
+	close(d.done)
+	p.dispatchLocked()
+	p.mu.Unlock()
+	p.finishCall(c, d.err)
+}
+
+// onResult completes a call with the outcomes a worker sent.
+func (p *Pool) onResult(w *worker, id uint64, msg *parser) error {
+	p.mu.Lock()
+	c := w.find(id)
+	if c == nil || c.state != callRunning {
+		p.mu.Unlock()
+		return fmt.Errorf("pool: protocol error: result for call %d, which is not running", id)
+	}
+	err := c.ctxErr
+	p.doneLocked(c)
+	w.tasks++
+	p.dispatchLocked()
+	p.mu.Unlock()
+	if err == nil {
+		err = p.readOutcomes(w, c, msg)
+	}
+	p.finishCall(c, err)
+	return nil
+}
+
+// readOutcomes hands each item's outcome in a result frame to the call's
+// receiver. A malformed frame fails the whole call.
+func (p *Pool) readOutcomes(w *worker, c *call, msg *parser) error {
+	n := int(msg.uvarint())
+	if msg.err != nil || n != c.count {
+		return fmt.Errorf("%w: malformed result from worker %d", ErrDecode, w.pid)
+	}
+	for i := range n {
+		status := msg.byte1()
+		var blob []byte
+		var err error
+		switch status {
+		case statusOK:
+			blob = msg.bytes()
+		case statusTaskError:
+			te := &TaskError{Task: c.task, PID: w.pid, Index: c.first + i}
+			te.Message, te.Type, te.Stack = msg.string(), msg.string(), msg.string()
+			te.Panicked = msg.byte1() == 1
+			err = te
+		case statusEncode, statusDecode, statusUnknownTask:
+			err = (&codecError{status: status, msg: msg.string()}).asError()
+		default:
+			return fmt.Errorf("%w: unknown item status %d from worker %d", ErrDecode, status, w.pid)
+		}
+		if msg.err != nil {
+			return fmt.Errorf("%w: malformed result from worker %d", ErrDecode, w.pid)
+		}
+		c.recv.setItem(i, blob, err)
+	}
+	return nil
+}
+
+// workerExited accounts for a worker that is gone: the call it was running
+// fails, calls it had received but not started go back to the head of the
+// queue, and a replacement starts if work is waiting. startErr is set when
+// the process could not be started at all.
+func (p *Pool) workerExited(w *worker, state *os.ProcessState, startErr error) {
+	type failure struct {
+		c   *call
+		err error
+	}
+	var failed []failure
+	p.mu.Lock()
+	p.removeWorkerLocked(w)
+	werr := &WorkerError{PID: w.pid, ExitCode: -1, Stderr: w.stderr.String(), Startup: !w.ready}
+	if state != nil {
+		werr.ExitCode = state.ExitCode()
+		if ws, ok := state.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+			werr.Signal = ws.Signal()
+		}
+	}
+	if !w.ready && !w.killed && p.killing == nil && p.readyWorkersLocked() == 0 {
+		// Every new worker would die the same way: fail the waiting work
+		// instead of starting workers forever.
+		var err error = werr
+		if startErr != nil {
+			err = startErr
+		}
+		for _, c := range p.queue.drain() {
+			p.doneLocked(c)
+			failed = append(failed, failure{c, err})
+		}
+	}
+	inflight := append([]*call(nil), w.inflight...)
+	for i := len(inflight) - 1; i >= 0; i-- {
+		c := inflight[i]
+		switch {
+		case c.state == callSent && c.drop != nil:
+			d := c.drop
+			c.drop, c.cancelled = nil, true
+			p.doneLocked(c)
+			d.dropped = true
+			close(d.done)
+			failed = append(failed, failure{c, d.err})
+		case c.state == callSent && p.killing == nil:
+			removeInflightLocked(c)
+			c.state, c.w = callQueued, nil
+			p.queue.pushFront(c)
+		case c.state == callSent:
+			c.cancelled = true
+			p.doneLocked(c)
+			failed = append(failed, failure{c, p.killing})
+		case c.ctxErr != nil:
+			p.doneLocked(c)
+			failed = append(failed, failure{c, c.ctxErr})
+		case p.killing != nil:
+			p.doneLocked(c)
+			failed = append(failed, failure{c, p.killing})
+		default:
+			e := *werr
+			e.Task, e.Index, e.Count, e.Startup = c.task, c.first, c.count, false
+			p.doneLocked(c)
+			failed = append(failed, failure{c, &e})
+		}
+	}
+	p.dispatchLocked()
+	p.mu.Unlock()
+	for _, f := range failed {
+		p.finishCall(f.c, f.err)
+	}
+}
+
+func (p *Pool) readyWorkersLocked() int {
+	n := 0
+	for _, w := range p.workers {
+		if w.ready {
+			n++
+		}
+	}
+	return n
+}
+
+// outbox is the queue of frames for one worker process, written by one
+// goroutine so that a slow pipe never blocks the pool's lock. Frames queued
+// while a write is in progress go out together in the next write.
+type outbox struct {
+	mu     sync.Mutex
+	frames [][]byte
+	closed bool
+	wake   chan struct{}
+}
+
+func newOutbox() *outbox { return &outbox{wake: make(chan struct{}, 1)} }
+
+func (o *outbox) put(b []byte) {
+	o.mu.Lock()
+	if !o.closed {
+		o.frames = append(o.frames, b)
+	}
+	o.mu.Unlock()
+	select {
+	case o.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (o *outbox) close() {
+	o.mu.Lock()
+	o.closed = true
+	o.mu.Unlock()
+	select {
+	case o.wake <- struct{}{}:
+	default:
+	}
+}
+
+// writeTo writes frames to w until the outbox is closed and empty, or a
+// write fails (the worker died; its reader reports that).
+func (o *outbox) writeTo(w io.Writer) {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	for {
+		o.mu.Lock()
+		frames, closed := o.frames, o.closed
+		o.frames = nil
+		o.mu.Unlock()
+		for _, f := range frames {
+			if _, err := bw.Write(f); err != nil {
+				return
+			}
+		}
+		if err := bw.Flush(); err != nil {
+			return
+		}
+		if closed && len(frames) == 0 {
+			return
+		}
+		if len(frames) == 0 {
+			<-o.wake
+		}
+	}
+}
+
+// spawner starts worker processes from one goroutine locked to its OS
+// thread. Linux delivers the parent-death signal when the thread that
+// started a child exits, not the process, and the Go runtime may end
+// threads; this one lives until the pool has stopped every worker.
+type spawner struct {
+	reqs chan spawnRequest
+	done chan struct{}
+}
+
+type spawnRequest struct {
+	cmd *exec.Cmd
+	err chan error
+}
+
+func newSpawner() *spawner {
+	s := &spawner{reqs: make(chan spawnRequest), done: make(chan struct{})}
+	go func() {
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		defer close(s.done)
+		for r := range s.reqs {
+			r.err <- r.cmd.Start()
+		}
+	}()
+	return s
+}
+
+func (s *spawner) start(cmd *exec.Cmd) error {
+	errc := make(chan error, 1)
+	s.reqs <- spawnRequest{cmd: cmd, err: errc}
+	return <-errc
+}
+
+func (s *spawner) close() {
+	close(s.reqs)
+	<-s.done
+}
