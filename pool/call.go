@@ -52,11 +52,13 @@ type receiver interface {
 	finish(err error)
 }
 
-// dropRequest is a cancellation of a call that was sent to a worker process
+// dropRequest asks a worker process to give back a call that was sent to it
 // and not acknowledged: only the worker knows whether it started, so the
-// canceller waits for its answer.
+// requester waits for its answer. A cancellation carries the call's outcome
+// in err; a steal (err == nil) puts a dropped call back in the queue for an
+// idle worker.
 type dropRequest struct {
-	err     error // the call's outcome if it is dropped
+	err     error
 	done    chan struct{}
 	dropped bool
 }

@@ -74,6 +74,7 @@ type Pool struct {
 	workers     []*worker // starting or ready
 	nextID      uint64
 	outstanding int  // calls accepted and not finished
+	steals      int  // steal requests waiting for a worker's answer
 	closed      bool // no new work accepted
 	killing     error
 	drained     chan struct{} // closed once closed && outstanding == 0
@@ -191,6 +192,37 @@ func (p *Pool) dispatchLocked() {
 	if starting == 0 {
 		p.assignLocked(p.maxInflight())
 	}
+	if p.queue.len() == 0 {
+		p.stealLocked()
+	}
+}
+
+// stealLocked asks busy workers to give back calls waiting behind a running
+// one, as many as there are idle workers to take them: prefetching must not
+// leave a call stuck behind a long task while another worker has nothing
+// to do.
+func (p *Pool) stealLocked() {
+	idle := -p.steals
+	for _, w := range p.workers {
+		if w.ready && !w.retiring && len(w.inflight) == 0 {
+			idle++
+		}
+	}
+	for _, w := range p.workers {
+		if idle <= 0 {
+			return
+		}
+		if len(w.inflight) < 2 || w.inflight[0].state != callRunning {
+			continue
+		}
+		c := w.inflight[len(w.inflight)-1]
+		if c.state == callSent && c.drop == nil {
+			c.drop = &dropRequest{done: make(chan struct{})}
+			w.sendDrop(c)
+			p.steals++
+			idle--
+		}
+	}
 }
 
 // assignLocked sends queued calls to ready workers holding fewer than limit.
@@ -297,9 +329,13 @@ func (p *Pool) cancel(c *call, err error) bool {
 			p.finishCall(c, err)
 			return true
 		}
-		if c.drop == nil {
+		switch {
+		case c.drop == nil:
 			c.drop = &dropRequest{err: err, done: make(chan struct{})}
 			c.w.sendDrop(c)
+		case c.drop.err == nil:
+			c.drop.err = err // a steal in flight becomes a cancellation
+			p.steals--
 		}
 		d := c.drop
 		p.mu.Unlock()
@@ -402,9 +438,16 @@ func (p *Pool) Shutdown(ctx context.Context, opts ShutdownOptions) error {
 		}
 		for _, w := range p.workers {
 			for _, c := range w.inflight {
-				if c.state == callSent && !w.local() && c.drop == nil {
+				if c.state != callSent || w.local() {
+					continue
+				}
+				switch {
+				case c.drop == nil:
 					c.drop = &dropRequest{err: errCancelled, done: make(chan struct{})}
 					w.sendDrop(c)
+				case c.drop.err == nil:
+					c.drop.err = errCancelled
+					p.steals--
 				}
 			}
 		}

@@ -190,25 +190,38 @@ func (s *server) next() *serverCall {
 	return c
 }
 
-// run runs every item of a call and returns the result frame.
+// run runs every item of a call and returns the result frame. The items run
+// on a goroutine of their own, so that a task calling runtime.Goexit ends
+// that goroutine and fails its item instead of stalling the worker.
 func (s *server) run(c *serverCall) []byte {
 	ctx, cancel := context.WithCancel(context.Background())
 	s.mu.Lock()
 	c.cancel = cancel
 	s.mu.Unlock()
-	f := newFrame(kindResult).uvarint(c.id).uvarint(uint64(len(c.args)))
 	t := lookupTask(c.task)
-	for _, arg := range c.args {
-		if t == nil {
-			f.byte1(statusUnknownTask).string(fmt.Sprintf("task %q is not registered in worker %d; "+
-				"register tasks at package level with pool.NewTask so that worker processes have them too",
-				c.task, os.Getpid()))
-			continue
+	result := make(chan []byte, 1)
+	go func() {
+		f := newFrame(kindResult).uvarint(c.id).uvarint(uint64(len(c.args)))
+		i := 0
+		defer func() {
+			// Reached with items left only when a task called Goexit.
+			for ; i < len(c.args); i++ {
+				appendOutcome(f, nil, &panicError{value: "task called runtime.Goexit"})
+			}
+			result <- f.done()
+		}()
+		for ; i < len(c.args); i++ {
+			if t == nil {
+				f.byte1(statusUnknownTask).string(fmt.Sprintf("task %q is not registered in worker %d; "+
+					"register tasks at package level with pool.NewTask so that worker processes have them too",
+					c.task, os.Getpid()))
+				continue
+			}
+			out, err := runItem(ctx, t, c.args[i])
+			appendOutcome(f, out, err)
 		}
-		out, err := runItem(ctx, t, arg)
-		appendOutcome(f, out, err)
-	}
-	return f.done()
+	}()
+	return <-result
 }
 
 // appendOutcome adds one item's outcome to a result frame.

@@ -302,6 +302,9 @@ func (p *Pool) onAck(w *worker, id uint64) {
 	c.state = callRunning
 	if d := c.drop; d != nil {
 		c.drop = nil
+		if d.err == nil {
+			p.steals--
+		}
 		close(d.done)
 	}
 	p.mu.Unlock()
@@ -318,13 +321,29 @@ func (p *Pool) onDropped(w *worker, id uint64) {
 	}
 	d := c.drop
 	c.drop = nil
-	c.cancelled = true
-	p.doneLocked(c)
 	d.dropped = true
 	close(d.done)
+	if d.err == nil {
+		// A steal: the call goes back to the head of the queue.
+		p.steals--
+		p.requeueLocked(c)
+		p.dispatchLocked()
+		p.mu.Unlock()
+		return
+	}
+	c.cancelled = true
+	p.doneLocked(c)
 	p.dispatchLocked()
 	p.mu.Unlock()
 	p.finishCall(c, d.err)
+}
+
+// requeueLocked puts a call that a worker gave back, or had not started
+// when it died, back at the head of the queue.
+func (p *Pool) requeueLocked(c *call) {
+	removeInflightLocked(c)
+	c.state, c.w = callQueued, nil
+	p.queue.pushFront(c)
 }
 
 // onResult completes a call with the outcomes a worker sent.
@@ -414,7 +433,7 @@ func (p *Pool) workerExited(w *worker, state *os.ProcessState, startErr error) {
 	for i := len(inflight) - 1; i >= 0; i-- {
 		c := inflight[i]
 		switch {
-		case c.state == callSent && c.drop != nil:
+		case c.state == callSent && c.drop != nil && c.drop.err != nil:
 			d := c.drop
 			c.drop, c.cancelled = nil, true
 			p.doneLocked(c)
@@ -422,9 +441,12 @@ func (p *Pool) workerExited(w *worker, state *os.ProcessState, startErr error) {
 			close(d.done)
 			failed = append(failed, failure{c, d.err})
 		case c.state == callSent && p.killing == nil:
-			removeInflightLocked(c)
-			c.state, c.w = callQueued, nil
-			p.queue.pushFront(c)
+			if d := c.drop; d != nil { // a steal
+				c.drop = nil
+				p.steals--
+				close(d.done)
+			}
+			p.requeueLocked(c)
 		case c.state == callSent:
 			c.cancelled = true
 			p.doneLocked(c)

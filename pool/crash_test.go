@@ -1,0 +1,195 @@
+package pool_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"slices"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/poolschool/poolschool/pool"
+	"github.com/stretchr/testify/require"
+)
+
+// The crash matrix of CPython's test_deadlock.py. CPython breaks the whole
+// pool for most rows; here only the future concerned fails, every other
+// task finishes, and the pool keeps serving.
+func TestCrashMatrix(t *testing.T) {
+	type check func(t *testing.T, err error)
+	workerDied := func(code int, sig syscall.Signal) check {
+		return func(t *testing.T, err error) {
+			require.ErrorIs(t, err, pool.ErrWorkerDied)
+			var we *pool.WorkerError
+			require.ErrorAs(t, err, &we)
+			require.Equal(t, code, we.ExitCode)
+			require.Equal(t, sig, we.Signal)
+			require.NotZero(t, we.PID)
+			require.Equal(t, 1, we.Count)
+			require.NotContains(t, err.Error(), "\n")
+		}
+	}
+	is := func(target error) check {
+		return func(t *testing.T, err error) {
+			if target != nil {
+				require.ErrorIs(t, err, target)
+			}
+			require.NotErrorIs(t, err, pool.ErrWorkerDied)
+		}
+	}
+	cases := []struct {
+		name   string
+		ports  string
+		submit func(t *testing.T, p *pool.Pool) error
+		want   check
+	}{
+		{"argument fails to encode in the parent", "test_error_at_task_pickle",
+			func(t *testing.T, p *pool.Pool) error {
+				return pool.Submit(t.Context(), p, refuseEncodeTask, refuseEncode{}).Err()
+			}, is(pool.ErrEncode)},
+		{"argument fails to decode in the worker", "test_error_at_task_unpickle",
+			func(t *testing.T, p *pool.Pool) error {
+				return pool.Submit(t.Context(), p, refuseArg, refuseDecode{}).Err()
+			}, is(pool.ErrDecode)},
+		{"worker exits while decoding the argument", "test_exit_at_task_unpickle",
+			func(t *testing.T, p *pool.Pool) error {
+				return pool.Submit(t.Context(), p, exitInDecode, exitOnDecode{}).Err()
+			}, workerDied(5, 0)},
+		{"task calls os.Exit", "test_exit_during_func_exec_on_worker",
+			func(t *testing.T, p *pool.Pool) error {
+				return pool.Submit(t.Context(), p, exitTask, exitArgs{Code: 3}).Err()
+			}, workerDied(3, 0)},
+		{"task's process is killed by a signal", "test_crash_during_func_exec_on_worker",
+			func(t *testing.T, p *pool.Pool) error {
+				return pool.Submit(t.Context(), p, killSelf, syscall.SIGKILL).Err()
+			}, workerDied(-1, syscall.SIGKILL)},
+		{"Go runtime fatal error in the task", "test_crash_during_func_exec_on_worker",
+			func(t *testing.T, p *pool.Pool) error {
+				err := pool.Submit(t.Context(), p, mapRace, 0).Err()
+				require.Contains(t, err.Error(), "concurrent map writes")
+				return err
+			}, workerDied(2, 0)},
+		{"runtime.Goexit in the task", "test_exit_during_func_exec_on_worker",
+			func(t *testing.T, p *pool.Pool) error {
+				err := pool.Submit(t.Context(), p, goexitTask, 0).Err()
+				require.EqualError(t, err, "panic: task called runtime.Goexit")
+				return err
+			}, is(error(nil))},
+		{"result fails to encode in the worker", "test_error_during_result_pickle_on_worker",
+			func(t *testing.T, p *pool.Pool) error {
+				return pool.Submit(t.Context(), p, anyResult, 0).Err()
+			}, is(pool.ErrEncode)},
+		{"worker exits while encoding the result", "test_exit_during_result_pickle_on_worker",
+			func(t *testing.T, p *pool.Pool) error {
+				return pool.Submit(t.Context(), p, exitInEncode, 0).Err()
+			}, workerDied(6, 0)},
+		{"result fails to decode in the parent", "test_error_during_result_unpickle_in_result_handler",
+			func(t *testing.T, p *pool.Pool) error {
+				return pool.Submit(t.Context(), p, refuseResult, 0).Err()
+			}, is(pool.ErrDecode)},
+		{"worker dies with a pipe-sized result in flight", "test_crash_big_data",
+			func(t *testing.T, p *pool.Pool) error {
+				return pool.Submit(t.Context(), p, bigThenExit, 8<<20).Err()
+			}, workerDied(7, 0)},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Logf("ports CPython's %s", tc.ports)
+			p := newPool(t, pool.Config{Workers: 2, Stderr: discard{}})
+			// A task on the other worker runs through the crash.
+			other := pool.Submit(t.Context(), p, sleepTask, 300*time.Millisecond)
+			require.Eventually(t, func() bool { return other.State() == pool.Running }, 5*time.Second, time.Millisecond)
+			err := tc.submit(t, p)
+			require.Error(t, err)
+			tc.want(t, err)
+			_, err = other.Result()
+			require.NoError(t, err, "a task on another worker must not be lost")
+			got, err := pool.Submit(t.Context(), p, square, 7).Result()
+			require.NoError(t, err, "the pool must keep serving")
+			require.Equal(t, 49, got)
+		})
+	}
+}
+
+type discard struct{}
+
+func (discard) Write(b []byte) (int, error) { return len(b), nil }
+
+// A crashing task in a Map fails its own chunk only: the items of the other
+// chunks, queued or running, all come back.
+func TestCrashInMapFailsOnlyItsChunk(t *testing.T) {
+	p := newPool(t, pool.Config{Workers: 2, Stderr: discard{}})
+	inputs := make([]failArgs, 40)
+	for i := range inputs {
+		inputs[i] = failArgs{N: i, Bad: -1}
+	}
+	var got []int
+	var failed []int
+	i := 0
+	for v, err := range pool.Map(t.Context(), p, crashIf, slices.Values(inputs), pool.Chunksize(5)) {
+		if err != nil {
+			var we *pool.WorkerError
+			require.ErrorAs(t, err, &we)
+			require.Equal(t, 10, we.Index)
+			require.Equal(t, 5, we.Count)
+			failed = append(failed, i)
+		} else {
+			got = append(got, v)
+		}
+		i++
+	}
+	require.Equal(t, []int{10, 11, 12, 13, 14}, failed)
+	require.Len(t, got, 35)
+}
+
+// crashIf kills its worker on item 13.
+var crashIf = pool.NewTask("crashIf", func(_ context.Context, a failArgs) (int, error) {
+	if a.N == 13 {
+		os.Exit(9)
+	}
+	return a.N, nil
+})
+
+// A worker that dies with calls queued in its pipe loses none of them: they
+// are re-run on a replacement, in order.
+func TestQueuedWorkSurvivesACrash(t *testing.T) {
+	p := newPool(t, pool.Config{Workers: 1, Stderr: discard{}})
+	crash := pool.Submit(t.Context(), p, exitTask, exitArgs{Code: 4, After: 100 * time.Millisecond})
+	var fs []*pool.Future[int]
+	for n := range 10 {
+		fs = append(fs, pool.Submit(t.Context(), p, square, n))
+	}
+	require.ErrorIs(t, crash.Err(), pool.ErrWorkerDied)
+	for n, f := range fs {
+		got, err := f.Result()
+		require.NoError(t, err)
+		require.Equal(t, n*n, got)
+	}
+}
+
+// Ports test_shutdown_deadlock: a worker that crashes while Close waits does
+// not hang Close.
+func TestCrashDuringClose(t *testing.T) {
+	p, err := pool.New(pool.Config{Workers: 2, Stderr: discard{}})
+	require.NoError(t, err)
+	crash := pool.Submit(t.Context(), p, exitTask, exitArgs{Code: 1, After: 100 * time.Millisecond})
+	ok := pool.Submit(t.Context(), p, sleepTask, 200*time.Millisecond)
+	require.NoError(t, p.Close())
+	require.ErrorIs(t, crash.Err(), pool.ErrWorkerDied)
+	require.NoError(t, ok.Err())
+	requireNoLeaks(t)
+}
+
+// The WorkerError of a Go fatal error names the runtime's own headline and
+// keeps the stack dump in Stderr.
+func TestWorkerErrorCarriesStderr(t *testing.T) {
+	p := newPool(t, pool.Config{Workers: 1, Stderr: discard{}})
+	err := pool.Submit(t.Context(), p, mapRace, 0).Err()
+	var we *pool.WorkerError
+	require.True(t, errors.As(err, &we))
+	require.Contains(t, we.Stderr, "fatal error: concurrent map writes")
+	require.Contains(t, we.Stderr, "goroutine")
+	require.Equal(t, "mapRace", we.Task)
+	require.Regexp(t, `^pool: worker \d+ died running task "mapRace": exit status 2 \(fatal error: concurrent map writes\)$`, err.Error())
+}

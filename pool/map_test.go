@@ -1,0 +1,246 @@
+package pool_test
+
+import (
+	"context"
+	"iter"
+	"slices"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/poolschool/poolschool/pool"
+	"github.com/stretchr/testify/require"
+)
+
+func collect[R any](t *testing.T, seq iter.Seq2[R, error]) []R {
+	t.Helper()
+	var out []R
+	for v, err := range seq {
+		require.NoError(t, err)
+		out = append(out, v)
+	}
+	return out
+}
+
+func squares(n int) []int {
+	out := make([]int, n)
+	for i := range out {
+		out[i] = i * i
+	}
+	return out
+}
+
+// Ports test_map and test_map_chunksize: results in input order for every
+// chunk size, including ones that do not divide the input.
+func TestMapOrderedForEveryChunksize(t *testing.T) {
+	backends(t, func(t *testing.T, b pool.Backend) {
+		p := newPool(t, pool.Config{Workers: 3, Backend: b})
+		in := make([]int, 40)
+		for i := range in {
+			in[i] = i
+		}
+		for _, cs := range []int{1, 3, 6, 40, 50} {
+			got := collect(t, pool.Map(t.Context(), p, square, slices.Values(in), pool.Chunksize(cs)))
+			if diff := cmp.Diff(squares(40), got); diff != "" {
+				t.Errorf("chunksize %d (-want +got):\n%s", cs, diff)
+			}
+		}
+	})
+}
+
+// Ports test_map_exception as CPython's main branch has it (gh-108518): a
+// failed item yields its error at its position and the items after it
+// still come, also when it sits inside a chunk.
+func TestMapGoesOnAfterAFailedItem(t *testing.T) {
+	backends(t, func(t *testing.T, b pool.Backend) {
+		p := newPool(t, pool.Config{Workers: 2, Backend: b})
+		for _, cs := range []int{1, 3} {
+			var in []failArgs
+			for n := range 10 {
+				in = append(in, failArgs{N: n, Bad: 4})
+			}
+			var got []string
+			for v, err := range pool.Map(t.Context(), p, failOn, slices.Values(in), pool.Chunksize(cs)) {
+				if err != nil {
+					got = append(got, "error: "+err.Error())
+					var te *pool.TaskError
+					require.ErrorAs(t, err, &te)
+					require.Equal(t, 4, te.Index)
+					continue
+				}
+				got = append(got, string(rune('0'+v)))
+			}
+			want := []string{"0", "1", "2", "3", "error: item 4 is bad", "5", "6", "7", "8", "9"}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("chunksize %d (-want +got):\n%s", cs, diff)
+			}
+		}
+	})
+}
+
+// Ports test_map_buffersize_value_validation: bad options yield one error
+// that names the option.
+func TestMapRejectsBadOptions(t *testing.T) {
+	p := newPool(t, pool.Config{Workers: 1})
+	for _, tc := range []struct {
+		opt  pool.Option
+		want string
+	}{
+		{pool.Chunksize(0), "Chunksize(0)"},
+		{pool.Chunksize(-3), "Chunksize(-3)"},
+		{pool.Buffer(0), "Buffer(0)"},
+	} {
+		var errs []error
+		for _, err := range pool.Map(t.Context(), p, square, slices.Values([]int{1, 2, 3}), tc.opt) {
+			errs = append(errs, err)
+		}
+		require.Len(t, errs, 1)
+		require.ErrorContains(t, errs[0], tc.want)
+	}
+}
+
+// countingInts yields 0, 1, 2, ... up to limit (forever when limit < 0) and
+// counts how many values were pulled.
+func countingInts(pulled *atomic.Int64, limit int) iter.Seq[int] {
+	return func(yield func(int) bool) {
+		for i := 0; limit < 0 || i < limit; i++ {
+			pulled.Add(1)
+			if !yield(i) {
+				return
+			}
+		}
+	}
+}
+
+// Ports test_map_buffersize_on_infinite_iterable and test_map_close: an
+// endless input works, and breaking out stops the reading.
+func TestMapOverAnEndlessInput(t *testing.T) {
+	backends(t, func(t *testing.T, b pool.Backend) {
+		p := newPool(t, pool.Config{Workers: 2, Backend: b})
+		var pulled atomic.Int64
+		var got []int
+		for v, err := range pool.Map(t.Context(), p, square, countingInts(&pulled, -1), pool.Chunksize(4)) {
+			require.NoError(t, err)
+			got = append(got, v)
+			if len(got) == 25 {
+				break
+			}
+		}
+		require.Equal(t, squares(25), got)
+		// Default read-ahead: two chunks per worker beyond what was yielded.
+		require.LessOrEqual(t, pulled.Load(), int64(25+2*2*4))
+	})
+}
+
+// Ports test_map_buffersize_when_buffer_is_full: without consuming results,
+// only Buffer inputs are read.
+func TestMapReadsAtMostBufferAhead(t *testing.T) {
+	p := newPool(t, pool.Config{Workers: 2})
+	var pulled atomic.Int64
+	next, stop := iter.Pull2(pool.Map(t.Context(), p, square, countingInts(&pulled, 100), pool.Buffer(5)))
+	defer stop()
+	v, err, ok := next()
+	require.True(t, ok)
+	require.NoError(t, err)
+	require.Equal(t, 0, v)
+	time.Sleep(50 * time.Millisecond)
+	require.LessOrEqual(t, pulled.Load(), int64(6), "one yielded plus at most five ahead")
+}
+
+// Ports test_map_buffersize_on_empty_iterable.
+func TestMapOverNothing(t *testing.T) {
+	p := newPool(t, pool.Config{Workers: 2})
+	require.Empty(t, collect(t, pool.Map(t.Context(), p, square, slices.Values([]int(nil)))))
+}
+
+// Breaking out of Map cancels what is outstanding: the pool is idle right
+// after, and nothing is left behind when it closes.
+func TestMapBreakCancelsOutstanding(t *testing.T) {
+	backends(t, func(t *testing.T, b pool.Backend) {
+		p := newPool(t, pool.Config{Workers: 2, Backend: b, CancelGrace: 100 * time.Millisecond})
+		in := slices.Repeat([]time.Duration{20 * time.Millisecond}, 50)
+		n := 0
+		for _, err := range pool.Map(t.Context(), p, sleepTask, slices.Values(in)) {
+			require.NoError(t, err)
+			n++
+			if n == 3 {
+				break
+			}
+		}
+		start := time.Now()
+		require.NoError(t, p.Close())
+		require.Less(t, time.Since(start), time.Second, "Close waited for work the loop abandoned")
+	})
+}
+
+// When Map's ctx ends, Map yields the context's error once and stops.
+func TestMapStopsWhenCtxEnds(t *testing.T) {
+	backends(t, func(t *testing.T, b pool.Backend) {
+		p := newPool(t, pool.Config{Workers: 1, Backend: b})
+		ctx, cancel := context.WithCancel(t.Context())
+		defer cancel()
+		in := slices.Repeat([]time.Duration{50 * time.Millisecond}, 20)
+		var errs []error
+		n := 0
+		for _, err := range pool.Map(ctx, p, sleepTask, slices.Values(in)) {
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			n++
+			if n == 2 {
+				cancel()
+			}
+		}
+		require.Len(t, errs, 1)
+		require.ErrorIs(t, errs[0], context.Canceled)
+	})
+}
+
+// MapUnordered yields every input once, with its index, fastest first.
+func TestMapUnordered(t *testing.T) {
+	backends(t, func(t *testing.T, b pool.Backend) {
+		p := newPool(t, pool.Config{Workers: 2, Backend: b})
+		in := []time.Duration{300 * time.Millisecond, time.Millisecond, time.Millisecond, time.Millisecond}
+		var order []int
+		for it := range pool.MapUnordered(t.Context(), p, sleepTask, slices.Values(in)) {
+			require.NoError(t, it.Err)
+			order = append(order, it.Index)
+		}
+		require.ElementsMatch(t, []int{0, 1, 2, 3}, order)
+		require.Equal(t, 0, order[3], "the slow input finishes last")
+	})
+}
+
+// A Map argument that gob cannot encode fails its own item only.
+func TestMapEncodeErrorFailsOneItem(t *testing.T) {
+	p := newPool(t, pool.Config{Workers: 2})
+	in := []refuseEncodeOrNot{{}, {Refuse: true}, {}}
+	var errs []error
+	for _, err := range pool.Map(t.Context(), p, maybeRefuse, slices.Values(in), pool.Chunksize(3)) {
+		errs = append(errs, err)
+	}
+	require.Len(t, errs, 3)
+	require.NoError(t, errs[0])
+	require.ErrorIs(t, errs[1], pool.ErrEncode)
+	require.NoError(t, errs[2])
+}
+
+type refuseEncodeOrNot struct{ Refuse bool }
+
+func (r refuseEncodeOrNot) GobEncode() ([]byte, error) {
+	if r.Refuse {
+		return nil, errRefuse
+	}
+	return []byte{0}, nil
+}
+func (r *refuseEncodeOrNot) GobDecode([]byte) error { return nil }
+
+var errRefuse = errorString("refusing to encode")
+
+type errorString string
+
+func (e errorString) Error() string { return string(e) }
+
+var maybeRefuse = pool.NewTask("maybeRefuse", func(_ context.Context, _ refuseEncodeOrNot) (int, error) { return 1, nil })
