@@ -113,3 +113,16 @@ func (q *queue) drain() []*call {
 	q.items, q.head = q.items[:0], 0
 	return out
 }
+
+// outcomeOverride returns the error that replaces a finished call's own
+// outcome: once the call's context has ended, the call fails with the
+// context's error, whether or not the task noticed.
+func (c *call) outcomeOverride() error {
+	if c.ctxErr != nil {
+		return c.ctxErr
+	}
+	if c.ctx.Err() != nil {
+		return context.Cause(c.ctx)
+	}
+	return nil
+}

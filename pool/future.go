@@ -73,11 +73,12 @@ func Submit[A, R any](ctx context.Context, p *Pool, task *Task[A, R], arg A) *Fu
 		f.finish(context.Cause(ctx))
 		return f
 	}
+	f.c = c
 	if err := p.enqueue(c); err != nil {
+		f.c = nil
 		f.finish(err)
 		return f
 	}
-	f.c = c
 	return f
 }
 

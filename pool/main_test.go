@@ -6,6 +6,7 @@ import (
 	"encoding/gob"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"runtime"
@@ -24,7 +25,15 @@ import (
 // TestMain makes the test binary a worker when the pool starts it as one,
 // and runs the helper programs that tests start as separate processes.
 func TestMain(m *testing.M) {
+	if os.Getenv(helperEnv) == "nomain" {
+		runHelper("nomain") // a program that forgot to call pool.Main
+	}
 	pool.Main()
+	// Under -race every process sleeps a second at exit by default; the
+	// workers this test binary starts need not.
+	if os.Getenv("GORACE") == "" {
+		os.Setenv("GORACE", "atexit_sleep_ms=0")
+	}
 	if name := os.Getenv(helperEnv); name != "" {
 		runHelper(name)
 		return
@@ -271,6 +280,36 @@ func runHelper(name string) {
 		}
 		defer p.Close()
 		pool.NewTask("late", func(_ context.Context, n int) (int, error) { return n, nil })
+	case "nomain":
+		// Started with the worker marker but never calls Main.
+		_, err := pool.New(pool.Config{})
+		fmt.Println(err)
+		os.Exit(1)
+	case "nomain-parent":
+		// Starts workers whose Main is skipped, as a program that forgot it.
+		os.Setenv(helperEnv, "nomain")
+		p, err := pool.New(pool.Config{Workers: 2, Stderr: io.Discard})
+		if err != nil {
+			panic(err)
+		}
+		_, err = pool.Submit(context.Background(), p, square, 2).Result()
+		fmt.Println(err)
+		p.Close()
+	case "orphan":
+		// Prints the pids of two busy workers, then waits to be killed.
+		p, err := pool.New(pool.Config{Workers: 2})
+		if err != nil {
+			panic(err)
+		}
+		a := pool.Submit(context.Background(), p, sleepTask, time.Hour)
+		b := pool.Submit(context.Background(), p, sleepTask, time.Hour)
+		for a.State() != pool.Running || b.State() != pool.Running {
+			time.Sleep(time.Millisecond)
+		}
+		for _, pid := range childProcesses() {
+			fmt.Println(pid)
+		}
+		time.Sleep(time.Hour)
 	default:
 		fmt.Fprintf(os.Stderr, "unknown helper %q\n", name)
 		os.Exit(3)

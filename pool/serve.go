@@ -65,6 +65,7 @@ type serverCall struct {
 	id     uint64
 	task   string
 	args   [][]byte
+	ctx    context.Context
 	cancel context.CancelFunc
 }
 
@@ -185,6 +186,7 @@ func (s *server) next() *serverCall {
 	}
 	c := s.queue[0]
 	s.queue = s.queue[1:]
+	c.ctx, c.cancel = context.WithCancel(context.Background())
 	s.running = c
 	s.send(newFrame(kindAck).uvarint(c.id).done())
 	return c
@@ -194,10 +196,6 @@ func (s *server) next() *serverCall {
 // on a goroutine of their own, so that a task calling runtime.Goexit ends
 // that goroutine and fails its item instead of stalling the worker.
 func (s *server) run(c *serverCall) []byte {
-	ctx, cancel := context.WithCancel(context.Background())
-	s.mu.Lock()
-	c.cancel = cancel
-	s.mu.Unlock()
 	t := lookupTask(c.task)
 	result := make(chan []byte, 1)
 	go func() {
@@ -217,7 +215,7 @@ func (s *server) run(c *serverCall) []byte {
 					c.task, os.Getpid()))
 				continue
 			}
-			out, err := runItem(ctx, t, c.args[i])
+			out, err := runItem(c.ctx, t, c.args[i])
 			appendOutcome(f, out, err)
 		}
 	}()

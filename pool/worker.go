@@ -161,7 +161,7 @@ func (w *worker) loopLocal() {
 			p.mu.Unlock()
 			return
 		}
-		err := c.ctxErr
+		err := c.outcomeOverride()
 		p.doneLocked(c)
 		w.tasks++
 		p.dispatchLocked()
@@ -354,7 +354,7 @@ func (p *Pool) onResult(w *worker, id uint64, msg *parser) error {
 		p.mu.Unlock()
 		return fmt.Errorf("pool: protocol error: result for call %d, which is not running", id)
 	}
-	err := c.ctxErr
+	err := c.outcomeOverride()
 	p.doneLocked(c)
 	w.tasks++
 	p.dispatchLocked()
