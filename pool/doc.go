@@ -1,0 +1,92 @@
+// Package pool runs Go functions in a pool of worker processes, in the
+// manner of Python's concurrent.futures.ProcessPoolExecutor: submit a task
+// and get a future, or map a task over a sequence and get the results in
+// input order.
+//
+// # The model
+//
+// Go cannot fork a running program or send a closure to another process, so
+// a worker is this same binary started again, with a marker in its
+// environment. Three rules follow from that:
+//
+//   - Tasks are registered by name at package level with NewTask, so that
+//     every process running the binary registers the same tasks.
+//   - Main is the first statement of main (and of TestMain). In a worker
+//     process it serves tasks and exits; in any other process it returns at
+//     once. It plays the part of Python's if __name__ == "__main__" guard:
+//     a worker that did not call Main would run the program itself, and New
+//     refuses with ErrNoMain rather than start workers of its own.
+//   - Arguments and results cross the process boundary with encoding/gob,
+//     Go's counterpart of pickle: exported fields travel, functions and
+//     channels do not, and values behind interfaces need gob.Register. A
+//     task with several arguments takes a struct.
+//
+// A whole program:
+//
+//	var square = pool.NewTask("square", func(ctx context.Context, n int) (int, error) {
+//		return n * n, nil
+//	})
+//
+//	func main() {
+//		pool.Main()
+//		p, err := pool.New(pool.Config{Workers: 4})
+//		if err != nil {
+//			log.Fatal(err)
+//		}
+//		defer p.Close()
+//		n, err := pool.Submit(context.Background(), p, square, 12).Result()
+//		fmt.Println(n, err) // 144 <nil>
+//	}
+//
+// Workers talk to the parent over two pipes on file descriptors 3 and 4, so
+// a task's own standard output and error go where the parent's go, as a
+// Python worker's print does, and cannot corrupt the protocol.
+//
+// # Futures, Map, errors
+//
+// Submit returns a Future at once. A future is Pending until a worker
+// acknowledges the task, Running while it runs, and Done once it finished,
+// failed or was cancelled. Cancel stops only pending tasks; the context given
+// to Submit governs the task: when it ends, a pending task is dropped and a
+// running one has its own context cancelled in the worker, whose process is
+// killed if the task runs on past Config.CancelGrace.
+//
+// Map and MapUnordered read their input lazily and keep at most Buffer
+// inputs in flight, so an endless iter.Seq works; Chunksize batches inputs
+// into one message. Every item yields its own result and error: one failed
+// item does not stop the others.
+//
+// A task's returned error reaches the caller as a *TaskError whose Error is
+// the task's own message; a panic is a *TaskError with Panicked set and the
+// worker's stack. A worker process that dies (os.Exit, a signal, a Go
+// runtime fatal error, the out-of-memory killer) fails only the task or
+// chunk it was running, with a *WorkerError that carries the pid, the exit
+// status or signal and the tail of its standard error, and matches
+// ErrWorkerDied; tasks queued on it run on a replacement, tasks on other
+// workers never notice, and the pool goes on. This is where the pool differs
+// most from Python's, which breaks as a whole on the first dead worker.
+//
+// # Shutdown and the worker's life
+//
+// Close waits for every accepted task and for every worker to exit: no
+// process, pipe or goroutine of the pool outlives it. Shutdown can instead
+// return at once, cancel what has not started, or kill what still runs when
+// its context ends. Workers start on demand up to Config.Workers and idle
+// ones are reused. On Linux a worker dies with its parent, even one killed
+// by SIGKILL (a parent-death signal, set from a thread that lives as long as
+// the pool); on every system a worker exits when its command pipe closes.
+// Workers run in their own process group, so the terminal's Ctrl+C reaches
+// only the parent, which decides how to stop.
+//
+// # Backends
+//
+// Config.Backend switches the same program between worker processes
+// (Processes, the default) and goroutines of the calling process
+// (Goroutines), as Python switches between ProcessPoolExecutor and
+// ThreadPoolExecutor. Go has no global interpreter lock: goroutines already
+// run Go code in parallel on every core, so in Go a process pool buys
+// isolation rather than parallelism. A crash in a goroutine takes the whole
+// program down, values are shared rather than copied, and a running task
+// that ignores its cancelled context cannot be killed: its future fails
+// after CancelGrace and the goroutine is left to finish.
+package pool
