@@ -27,6 +27,9 @@ type call struct {
 	args  [][]byte // encoded arguments (Processes backend)
 	recv  receiver
 
+	retries  int // re-runs allowed after a worker death
+	attempts int // runs that ended with the worker's death
+
 	// Guarded by Pool.mu.
 	state     callState
 	w         *worker

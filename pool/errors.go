@@ -94,6 +94,9 @@ type WorkerError struct {
 	// Startup reports that the worker died before it started serving tasks,
 	// which usually means pool.Main is not the first call in main.
 	Startup bool
+	// Attempts is how many times the task ran and lost its worker: more
+	// than 1 when it was retried (see Retry).
+	Attempts int
 }
 
 // Error describes the death in one sentence.
@@ -117,6 +120,9 @@ func (e *WorkerError) Error() string {
 	}
 	if line := fatalLine(e.Stderr); line != "" {
 		fmt.Fprintf(&b, " (%s)", line)
+	}
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, ", after %d attempts", e.Attempts)
 	}
 	if e.Startup {
 		b.WriteString("; is pool.Main() the first call in main?")

@@ -55,10 +55,16 @@ type Future[R any] struct {
 //
 // Errors are reported by the future, never by Submit itself: ErrClosed when
 // the pool is closed, an error wrapping ErrEncode when arg cannot be encoded
-// with encoding/gob (Processes backend).
-func Submit[A, R any](ctx context.Context, p *Pool, task *Task[A, R], arg A) *Future[R] {
+// with encoding/gob (Processes backend), the error of a bad option. Retry is
+// the only option Submit takes.
+func Submit[A, R any](ctx context.Context, p *Pool, task *Task[A, R], arg A, opts ...Option) *Future[R] {
 	f := &Future[R]{p: p, done: make(chan struct{})}
-	c := &call{task: task.name, ctx: ctx, count: 1, recv: f}
+	o, err := applyOptions(opts, false)
+	if err != nil {
+		f.finish(err)
+		return f
+	}
+	c := &call{task: task.name, ctx: ctx, count: 1, recv: f, retries: o.retries}
 	if p.cfg.Backend == Processes {
 		b, err := encodeValue(&arg)
 		if err != nil {

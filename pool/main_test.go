@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"os/signal"
 	"runtime"
 	"slices"
 	"strconv"
@@ -297,6 +298,10 @@ func runHelper(name string) {
 		p.Close()
 	case "orphan":
 		// Prints the pids of two busy workers, then waits to be killed.
+		// A shell starts background jobs with SIGINT ignored, and children
+		// inherit that; take the default back, as an interactive program has.
+		signal.Notify(make(chan os.Signal, 1), os.Interrupt)
+		signal.Reset(os.Interrupt)
 		p, err := pool.New(pool.Config{Workers: 2})
 		if err != nil {
 			panic(err)

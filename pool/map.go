@@ -2,45 +2,9 @@ package pool
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"iter"
 )
-
-// Option tunes Map and MapUnordered.
-type Option func(*mapOptions)
-
-type mapOptions struct {
-	chunksize int
-	buffer    int // 0: two chunks per worker
-	err       error
-}
-
-// Chunksize makes Map send n inputs per message to a worker, which runs them
-// one after the other and sends their n results back together. Larger chunks
-// cost fewer messages but balance load more coarsely. The default is 1;
-// n < 1 is an error.
-func Chunksize(n int) Option {
-	return func(o *mapOptions) {
-		if n < 1 {
-			o.err = errors.Join(o.err, fmt.Errorf("pool: Chunksize(%d): the chunk size must be at least 1", n))
-		}
-		o.chunksize = n
-	}
-}
-
-// Buffer bounds how far Map reads ahead: at most n inputs are taken from the
-// input sequence and not yet yielded. The default is two chunks per worker;
-// n < 1 is an error. A Buffer smaller than the chunk size shrinks the
-// chunks to n inputs.
-func Buffer(n int) Option {
-	return func(o *mapOptions) {
-		if n < 1 {
-			o.err = errors.Join(o.err, fmt.Errorf("pool: Buffer(%d): the buffer must hold at least 1 input", n))
-		}
-		o.buffer = n
-	}
-}
 
 // Item is one result of MapUnordered: the input's index in the input
 // sequence, and its task's result or error. Errors that belong to no input
@@ -150,21 +114,19 @@ type mapper[A, R any] struct {
 	pending         []*chunk[R] // ordered: submitted, not yet yielded
 	finished        chan *chunk[R]
 	outstanding     int // unordered: submitted, not yet yielded
+	retries         int
 	unordered       bool
 }
 
 func newMapper[A, R any](ctx context.Context, p *Pool, task *Task[A, R], inputs iter.Seq[A], opts []Option, unordered bool) (*mapper[A, R], error) {
-	o := mapOptions{chunksize: 1}
-	for _, opt := range opts {
-		opt(&o)
-	}
-	if o.err != nil {
-		return nil, o.err
+	o, err := applyOptions(opts, true)
+	if err != nil {
+		return nil, err
 	}
 	if o.buffer == 0 {
 		o.buffer = 2 * p.size * o.chunksize
 	}
-	m := &mapper[A, R]{p: p, task: task, chunk: min(o.chunksize, o.buffer), buffer: o.buffer, unordered: unordered}
+	m := &mapper[A, R]{p: p, task: task, chunk: min(o.chunksize, o.buffer), buffer: o.buffer, retries: o.retries, unordered: unordered}
 	m.ctx, m.cancel = context.WithCancel(ctx)
 	m.next, m.stopIn = iter.Pull(inputs)
 	if unordered {
@@ -223,7 +185,7 @@ func (m *mapper[A, R]) submit(first int, args []A) *chunk[R] {
 		done:   make(chan struct{}),
 		notify: m.finished,
 	}
-	c := &call{task: m.task.name, ctx: m.ctx, first: first, recv: ch}
+	c := &call{task: m.task.name, ctx: m.ctx, first: first, recv: ch, retries: m.retries}
 	if m.p.cfg.Backend == Processes {
 		for i := range args {
 			b, err := encodeValue(&args[i])

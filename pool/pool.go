@@ -366,6 +366,15 @@ func (p *Pool) ctxEnded(c *call) {
 	}
 	c.ctxErr = err
 	w := c.w
+	// Calls queued behind this one with the same, ended context must be
+	// dropped before the worker hears of the cancel, or it could start the
+	// next one as soon as this one returns.
+	for _, next := range w.inflight {
+		if next.state == callSent && next.drop == nil && next.ctx.Err() != nil && !w.local() {
+			next.drop = &dropRequest{err: context.Cause(next.ctx), done: make(chan struct{})}
+			w.sendDrop(next)
+		}
+	}
 	w.sendCancel(c)
 	c.grace = time.AfterFunc(p.cfg.CancelGrace, func() { p.graceExpired(c) })
 }

@@ -2,6 +2,7 @@ package pool
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -149,6 +150,15 @@ func (w *worker) loopLocal() {
 			p.mu.Unlock()
 			<-w.wake
 			p.mu.Lock()
+		}
+		if c.ctx.Err() != nil {
+			// Its context ended before it could start: never run it.
+			c.cancelled = true
+			p.doneLocked(c)
+			p.dispatchLocked()
+			p.mu.Unlock()
+			p.finishCall(c, context.Cause(c.ctx))
+			continue
 		}
 		c.state = callRunning
 		p.mu.Unlock()
@@ -440,6 +450,15 @@ func (p *Pool) workerExited(w *worker, state *os.ProcessState, startErr error) {
 			d.dropped = true
 			close(d.done)
 			failed = append(failed, failure{c, d.err})
+		case c.state == callSent && c.ctx.Err() != nil:
+			if d := c.drop; d != nil { // a steal
+				c.drop = nil
+				p.steals--
+				close(d.done)
+			}
+			c.cancelled = true
+			p.doneLocked(c)
+			failed = append(failed, failure{c, context.Cause(c.ctx)})
 		case c.state == callSent && p.killing == nil:
 			if d := c.drop; d != nil { // a steal
 				c.drop = nil
@@ -457,9 +476,12 @@ func (p *Pool) workerExited(w *worker, state *os.ProcessState, startErr error) {
 		case p.killing != nil:
 			p.doneLocked(c)
 			failed = append(failed, failure{c, p.killing})
+		case c.attempts < c.retries:
+			c.attempts++
+			p.requeueLocked(c)
 		default:
 			e := *werr
-			e.Task, e.Index, e.Count, e.Startup = c.task, c.first, c.count, false
+			e.Task, e.Index, e.Count, e.Startup, e.Attempts = c.task, c.first, c.count, false, c.attempts+1
 			p.doneLocked(c)
 			failed = append(failed, failure{c, &e})
 		}

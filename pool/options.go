@@ -1,0 +1,73 @@
+package pool
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Option tunes Submit, Map and MapUnordered. Chunksize and Buffer apply to
+// Map and MapUnordered only.
+type Option func(*options)
+
+type options struct {
+	chunksize int
+	buffer    int // 0: two chunks per worker
+	retries   int
+	mapOnly   []string // map options given, to refuse them in Submit
+	err       error
+}
+
+// Chunksize makes Map send n inputs per message to a worker, which runs them
+// one after the other and sends their n results back together. Larger chunks
+// cost fewer messages but balance load more coarsely. The default is 1;
+// n < 1 is an error.
+func Chunksize(n int) Option {
+	return func(o *options) {
+		if n < 1 {
+			o.err = errors.Join(o.err, fmt.Errorf("pool: Chunksize(%d): the chunk size must be at least 1", n))
+		}
+		o.chunksize = n
+		o.mapOnly = append(o.mapOnly, "Chunksize")
+	}
+}
+
+// Buffer bounds how far Map reads ahead: at most n inputs are taken from the
+// input sequence and not yet yielded. The default is two chunks per worker;
+// n < 1 is an error. A Buffer smaller than the chunk size shrinks the
+// chunks to n inputs.
+func Buffer(n int) Option {
+	return func(o *options) {
+		if n < 1 {
+			o.err = errors.Join(o.err, fmt.Errorf("pool: Buffer(%d): the buffer must hold at least 1 input", n))
+		}
+		o.buffer = n
+		o.mapOnly = append(o.mapOnly, "Buffer")
+	}
+}
+
+// Retry re-runs a task (or a Map chunk) whose worker process died, up to n
+// more times, on a fresh worker. Only deaths are retried: a task that
+// returns an error or panics fails at once. When the last attempt dies too,
+// the *WorkerError says how many attempts were made. The default is 0;
+// n < 0 is an error.
+func Retry(n int) Option {
+	return func(o *options) {
+		if n < 0 {
+			o.err = errors.Join(o.err, fmt.Errorf("pool: Retry(%d): the number of retries cannot be negative", n))
+		}
+		o.retries = n
+	}
+}
+
+// applyOptions collects opts; forMap says whether Map-only options are
+// allowed.
+func applyOptions(opts []Option, forMap bool) (options, error) {
+	o := options{chunksize: 1}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if !forMap && len(o.mapOnly) > 0 {
+		o.err = errors.Join(o.err, fmt.Errorf("pool: %s applies to Map and MapUnordered, not to Submit", o.mapOnly[0]))
+	}
+	return o, o.err
+}
