@@ -59,6 +59,19 @@ type Config struct {
 	// may take to return before its worker process is killed and replaced.
 	// Zero means DefaultCancelGrace.
 	CancelGrace time.Duration
+
+	// Initializer, when set, runs once in every worker before its first
+	// task, as Python's initializer does: to open a connection or load a
+	// model once per process. If it fails, the pool is broken: the work
+	// waiting and every later Submit or Map fail with an error that wraps
+	// the initializer's own (a *TaskError).
+	Initializer *Task[struct{}, struct{}]
+
+	// MaxTasksPerWorker retires a worker after it has run this many calls
+	// (a Submit, or one Map chunk) and starts a fresh one when work is
+	// waiting, as Python's max_tasks_per_child does: a bound on what a
+	// leaking task can accumulate. Zero means no limit.
+	MaxTasksPerWorker int
 }
 
 // Pool runs registered tasks on a set of workers. Create one with New and
@@ -77,6 +90,9 @@ type Pool struct {
 	steals      int  // steal requests waiting for a worker's answer
 	closed      bool // no new work accepted
 	killing     error
+	broken      error // the initializer failed: no work can run
+	stats       Stats // counters guarded by mu
+	msgs        msgCounters
 	drained     chan struct{} // closed once closed && outstanding == 0
 	stopped     chan struct{} // closed once every worker is gone
 	stopOnce    sync.Once
@@ -91,6 +107,9 @@ func New(cfg Config) (*Pool, error) {
 	}
 	if cfg.Backend != Processes && cfg.Backend != Goroutines {
 		return nil, fmt.Errorf("pool: unknown Config.Backend %d; use pool.Processes or pool.Goroutines", int(cfg.Backend))
+	}
+	if cfg.MaxTasksPerWorker < 0 {
+		return nil, fmt.Errorf("pool: Config.MaxTasksPerWorker is %d; use a positive number, or 0 for no limit", cfg.MaxTasksPerWorker)
 	}
 	if cfg.CancelGrace < 0 {
 		return nil, fmt.Errorf("pool: Config.CancelGrace is %v; use a positive duration, or 0 for the default", cfg.CancelGrace)
@@ -136,6 +155,10 @@ func (p *Pool) enqueue(c *call) error {
 		p.mu.Unlock()
 		return ErrClosed
 	}
+	if p.broken != nil {
+		p.mu.Unlock()
+		return p.broken
+	}
 	p.nextID++
 	c.id = p.nextID
 	c.state = callQueued
@@ -170,17 +193,21 @@ func (p *Pool) maxInflight() int {
 // to new workers while the pool is below its size, then, once no worker is
 // starting, one more call to each busy worker.
 func (p *Pool) dispatchLocked() {
-	if p.killing != nil {
+	if p.killing != nil || p.broken != nil {
 		return
 	}
 	p.assignLocked(1)
-	starting := 0
+	starting, active := 0, 0
 	for _, w := range p.workers {
 		if !w.ready {
 			starting++
 		}
+		if !w.retiring {
+			active++
+		}
 	}
-	for p.queue.len() > starting && len(p.workers) < p.size {
+	for p.queue.len() > starting && active < p.size {
+		active++
 		p.startWorkerLocked()
 		starting++
 	}
@@ -241,7 +268,8 @@ func (p *Pool) assignLocked(limit int) {
 func (p *Pool) pickWorkerLocked(limit int) *worker {
 	var best *worker
 	for _, w := range p.workers {
-		if w.ready && !w.retiring && len(w.inflight) < limit && (best == nil || len(w.inflight) < len(best.inflight)) {
+		if w.ready && !w.retiring && len(w.inflight) < limit && (best == nil || len(w.inflight) < len(best.inflight)) &&
+			(p.cfg.MaxTasksPerWorker == 0 || w.tasks+len(w.inflight) < p.cfg.MaxTasksPerWorker) {
 			best = w
 			if len(w.inflight) == 0 {
 				break
@@ -561,3 +589,32 @@ func (p *Pool) beginStopLocked() {
 // stopTimeout bounds how long a worker told to exit may take before it is
 // killed.
 const stopTimeout = 5 * time.Second
+
+// initializerName is the name of the pool's initializer task, if any.
+func (p *Pool) initializerName() string {
+	if p.cfg.Initializer == nil {
+		return ""
+	}
+	return p.cfg.Initializer.name
+}
+
+// initFailed breaks the pool after its initializer failed in a worker: the
+// waiting work fails, and so does every later Submit or Map.
+func (p *Pool) initFailed(w *worker, err error) {
+	p.mu.Lock()
+	if p.broken == nil {
+		p.broken = fmt.Errorf("pool: the worker initializer %q failed, so the pool cannot run tasks: %w", p.initializerName(), err)
+	}
+	queued := append(p.queue.drain(), w.inflight...)
+	for _, c := range queued {
+		p.doneLocked(c)
+	}
+	if w.local() {
+		p.removeWorkerLocked(w)
+	}
+	broken := p.broken
+	p.mu.Unlock()
+	for _, c := range queued {
+		p.finishCall(c, broken)
+	}
+}

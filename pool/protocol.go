@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 )
 
 // The parent and a worker talk over two pipes, one each way, on file
@@ -73,10 +74,15 @@ func (e *codecError) asError() error {
 	}
 }
 
-// encodeValue encodes one value as a self-contained gob stream.
-func encodeValue(v any) ([]byte, error) {
+// encodeValue encodes the value ptr points to as a self-contained gob
+// stream. struct{}, which gob refuses for having no fields, is the empty
+// encoding: tasks without an argument or a result take and return it.
+func encodeValue(ptr any) ([]byte, error) {
+	if isEmptyStruct(ptr) {
+		return nil, nil
+	}
 	var buf bytes.Buffer
-	if err := gob.NewEncoder(&buf).Encode(v); err != nil {
+	if err := gob.NewEncoder(&buf).Encode(ptr); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
@@ -84,8 +90,15 @@ func encodeValue(v any) ([]byte, error) {
 
 // decodeValue decodes a value written by encodeValue into ptr.
 func decodeValue(b []byte, ptr any) error {
+	if isEmptyStruct(ptr) {
+		return nil
+	}
 	return gob.NewDecoder(bytes.NewReader(b)).Decode(ptr)
 }
+
+var emptyStruct = reflect.TypeFor[*struct{}]()
+
+func isEmptyStruct(ptr any) bool { return reflect.TypeOf(ptr) == emptyStruct }
 
 // frame builds one message. The zero value is not usable: start with newFrame.
 type frame struct{ b []byte }

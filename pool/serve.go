@@ -44,6 +44,26 @@ func Main() {
 	os.Exit(serveWorker(parent))
 }
 
+// envInit names the Config.Initializer task a worker runs before it serves.
+const envInit = "POOLSCHOOL_INIT"
+
+// runInitializer runs the pool's initializer task, if it has one, and
+// returns its error.
+func runInitializer() error {
+	name := os.Getenv(envInit)
+	if name == "" {
+		return nil
+	}
+	os.Unsetenv(envInit)
+	t := lookupTask(name)
+	if t == nil {
+		return &codecError{status: statusUnknownTask, msg: fmt.Sprintf("initializer task %q is not registered in worker %d; "+
+			"register tasks at package level with pool.NewTask", name, os.Getpid())}
+	}
+	_, err := runItem(context.Background(), t, nil)
+	return err
+}
+
 // isUnservedWorker reports whether this process was started as a worker but
 // Main did not take it over.
 func isUnservedWorker() bool { return os.Getenv(envWorker) != "" }
@@ -93,7 +113,10 @@ func serveWorker(parent string) int {
 	}
 	s := &server{w: bufio.NewWriterSize(out, 64<<10)}
 	s.cond.L = &s.mu
-	if err := s.send(newFrame(kindHello).uvarint(uint64(os.Getpid())).uvarint(protocolVersion).done()); err != nil {
+	hello := newFrame(kindHello).uvarint(uint64(os.Getpid())).uvarint(protocolVersion)
+	initErr := runInitializer()
+	appendOutcome(hello, nil, initErr)
+	if err := s.send(hello.done()); err != nil || initErr != nil {
 		return 1
 	}
 	go s.readLoop(bufio.NewReaderSize(in, 64<<10))

@@ -48,6 +48,7 @@ func (p *Pool) startWorkerLocked() {
 	p.workers = append(p.workers, w)
 	if p.cfg.Backend == Goroutines {
 		w.isLocal, w.ready, w.pid = true, true, os.Getpid()
+		p.stats.WorkersStarted++
 		w.wake = make(chan struct{}, 1)
 		go w.loopLocal()
 		return
@@ -130,11 +131,22 @@ func (w *worker) find(id uint64) *call {
 func (w *worker) loopLocal() {
 	p := w.p
 	defer close(w.exited)
+	if init := p.cfg.Initializer; init != nil {
+		run := func(ctx context.Context) (struct{}, error) { return init.fn(ctx, struct{}{}) }
+		if _, err := runLocal(context.Background(), run, init.name, w.pid, 0); err != nil {
+			p.initFailed(w, err)
+			return
+		}
+	}
 	for {
 		p.mu.Lock()
 		var c *call
 		for {
 			if w.abandoned || w.stopping {
+				if w.retiring {
+					p.removeWorkerLocked(w)
+					p.dispatchLocked()
+				}
 				p.mu.Unlock()
 				return
 			}
@@ -173,7 +185,7 @@ func (w *worker) loopLocal() {
 		}
 		err := c.outcomeOverride()
 		p.doneLocked(c)
-		w.tasks++
+		p.callCompletedLocked(w, c)
 		p.dispatchLocked()
 		p.mu.Unlock()
 		commit()
@@ -193,7 +205,7 @@ func (w *worker) runProcess() {
 	writerDone := make(chan struct{})
 	go func() {
 		defer close(writerDone)
-		w.out.writeTo(toWorker)
+		w.out.writeTo(toWorker, p)
 		toWorker.Close()
 	}()
 	readErr := w.readLoop(bufio.NewReaderSize(fromWorker, 64<<10))
@@ -231,6 +243,9 @@ func (w *worker) startProcess() (cmd *exec.Cmd, toWorker, fromWorker *os.File, e
 	cmd = exec.Command(exe)
 	cmd.Args = []string{os.Args[0]}
 	cmd.Env = append(os.Environ(), envWorker+"="+strconv.Itoa(os.Getpid()))
+	if init := p.cfg.Initializer; init != nil {
+		cmd.Env = append(cmd.Env, envInit+"="+init.name)
+	}
 	cmd.ExtraFiles = []*os.File{cmdR, resW}
 	cmd.Stdout = p.cfg.Stdout
 	cmd.Stderr = w.stderr
@@ -261,10 +276,17 @@ func (w *worker) readLoop(r *bufio.Reader) error {
 	if err != nil {
 		return err
 	}
+	p.received(len(body))
 	hello := parser{b: body}
 	pid, version := hello.uvarint(), hello.uvarint()
 	if kind != kindHello || hello.err != nil || version != protocolVersion {
 		return fmt.Errorf("pool: protocol error: bad hello from worker (kind %q, version %d, pid %d)", kind, version, pid)
+	}
+	if _, initErr, err := parseOutcome(&hello, p.initializerName(), int(pid), 0); err != nil {
+		return err
+	} else if initErr != nil {
+		p.initFailed(w, initErr)
+		return nil
 	}
 	p.workerReady(w)
 	for {
@@ -272,6 +294,7 @@ func (w *worker) readLoop(r *bufio.Reader) error {
 		if err != nil {
 			return err
 		}
+		p.received(len(body))
 		msg := parser{b: body}
 		id := msg.uvarint()
 		if msg.err != nil {
@@ -296,6 +319,7 @@ func (w *worker) readLoop(r *bufio.Reader) error {
 func (p *Pool) workerReady(w *worker) {
 	p.mu.Lock()
 	w.ready = true
+	p.stats.WorkersStarted++
 	p.dispatchLocked()
 	p.mu.Unlock()
 }
@@ -366,7 +390,7 @@ func (p *Pool) onResult(w *worker, id uint64, msg *parser) error {
 	}
 	err := c.outcomeOverride()
 	p.doneLocked(c)
-	w.tasks++
+	p.callCompletedLocked(w, c)
 	p.dispatchLocked()
 	p.mu.Unlock()
 	if err == nil {
@@ -384,28 +408,35 @@ func (p *Pool) readOutcomes(w *worker, c *call, msg *parser) error {
 		return fmt.Errorf("%w: malformed result from worker %d", ErrDecode, w.pid)
 	}
 	for i := range n {
-		status := msg.byte1()
-		var blob []byte
-		var err error
-		switch status {
-		case statusOK:
-			blob = msg.bytes()
-		case statusTaskError:
-			te := &TaskError{Task: c.task, PID: w.pid, Index: c.first + i}
-			te.Message, te.Type, te.Stack = msg.string(), msg.string(), msg.string()
-			te.Panicked = msg.byte1() == 1
-			err = te
-		case statusEncode, statusDecode, statusUnknownTask:
-			err = (&codecError{status: status, msg: msg.string()}).asError()
-		default:
-			return fmt.Errorf("%w: unknown item status %d from worker %d", ErrDecode, status, w.pid)
-		}
-		if msg.err != nil {
-			return fmt.Errorf("%w: malformed result from worker %d", ErrDecode, w.pid)
+		blob, err, perr := parseOutcome(msg, c.task, w.pid, c.first+i)
+		if perr != nil {
+			return perr
 		}
 		c.recv.setItem(i, blob, err)
 	}
 	return nil
+}
+
+// parseOutcome reads one item outcome written by appendOutcome: the encoded
+// result, or the error the item ended with. perr reports a malformed frame.
+func parseOutcome(msg *parser, task string, pid, index int) (blob []byte, err, perr error) {
+	switch status := msg.byte1(); status {
+	case statusOK:
+		blob = msg.bytes()
+	case statusTaskError:
+		te := &TaskError{Task: task, PID: pid, Index: index}
+		te.Message, te.Type, te.Stack = msg.string(), msg.string(), msg.string()
+		te.Panicked = msg.byte1() == 1
+		err = te
+	case statusEncode, statusDecode, statusUnknownTask:
+		err = (&codecError{status: status, msg: msg.string()}).asError()
+	default:
+		return nil, nil, fmt.Errorf("%w: unknown item status %d from worker %d", ErrDecode, status, pid)
+	}
+	if msg.err != nil {
+		return nil, nil, fmt.Errorf("%w: malformed message from worker %d", ErrDecode, pid)
+	}
+	return blob, err, nil
 }
 
 // workerExited accounts for a worker that is gone: the call it was running
@@ -539,7 +570,7 @@ func (o *outbox) close() {
 
 // writeTo writes frames to w until the outbox is closed and empty, or a
 // write fails (the worker died; its reader reports that).
-func (o *outbox) writeTo(w io.Writer) {
+func (o *outbox) writeTo(w io.Writer, p *Pool) {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	for {
 		o.mu.Lock()
@@ -550,6 +581,7 @@ func (o *outbox) writeTo(w io.Writer) {
 			if _, err := bw.Write(f); err != nil {
 				return
 			}
+			p.sent(len(f) - 4)
 		}
 		if err := bw.Flush(); err != nil {
 			return
