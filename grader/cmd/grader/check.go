@@ -1,0 +1,170 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+
+	"golang.org/x/term"
+
+	"github.com/poolschool/poolschool/grader/kit"
+	"github.com/poolschool/poolschool/grader/render"
+	"github.com/poolschool/poolschool/grader/result"
+	"github.com/poolschool/poolschool/grader/runner"
+	"github.com/poolschool/poolschool/grader/spec"
+)
+
+// cmdCheck runs the visible checks on the student's working tree and prints
+// the report. It exits 0 only when every check passed.
+func cmdCheck(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("check", "[-ex NAME] [-kit DIR] [-json FILE]", stderr)
+	exName := fs.String("ex", "", "check only this exercise")
+	kitDir := fs.String("kit", ".", "the kit's folder (found upwards from here)")
+	jsonOut := fs.String("json", "", "also write the result record to this file")
+	only := fs.String("only", "", "run only this check (and the checks it needs); needs -ex")
+	if err := fs.Parse(args); err != nil {
+		return exitCode(usageErr("%v", err), stderr)
+	}
+	if fs.NArg() > 0 {
+		return exitCode(usageErr("check takes no arguments, got %q; pick one exercise with -ex NAME", fs.Arg(0)), stderr)
+	}
+	k, err := kit.Find(*kitDir)
+	if err != nil {
+		return exitCode(err, stderr)
+	}
+	all, err := k.Exercises()
+	if err != nil {
+		return exitCode(err, stderr)
+	}
+	var names []string
+	if *exName != "" {
+		names = []string{*exName}
+	}
+	exs, err := kit.Select(all, names)
+	if err != nil {
+		return exitCode(usageErr("%v", err), stderr)
+	}
+	if len(exs) == 0 {
+		fmt.Fprintln(stdout, "No exercises to check yet: grader/checks holds no exercise folder.")
+		return 0
+	}
+	var keep map[string]bool
+	if *only != "" {
+		if len(exs) != 1 {
+			return exitCode(usageErr("-only needs -ex NAME"), stderr)
+		}
+		c := exs[0].Check(*only)
+		if c == nil || c.Visibility != spec.Visible {
+			return exitCode(usageErr("exercise %s has no check %q", exs[0].Name, *only), stderr)
+		}
+		keep = withNeeds(exs[0], c)
+		*only = c.ID
+	}
+	rep, err := checkTreeOnly(k.Root, exs, spec.Visible, "exercises", keep)
+	if err != nil {
+		return exitCode(err, stderr)
+	}
+	_ = saveLast(k.Root, rep)
+	if *jsonOut != "" {
+		if err := rep.WriteFile(*jsonOut); err != nil {
+			return exitCode(err, stderr)
+		}
+	}
+	st := render.Style{Color: colorOK(stdout), HintEx: "make hint EX=%s"}
+	if err := render.Terminal(stdout, rep, st); err != nil {
+		return exitCode(err, stderr)
+	}
+	if *only != "" {
+		for _, c := range rep.Checks() {
+			if c.ID == *only && c.Status == result.Passed {
+				return 0
+			}
+		}
+		return 1
+	}
+	if !rep.AllPassed() {
+		return 1
+	}
+	return 0
+}
+
+// withNeeds returns the IDs of c and of every check it needs, directly or
+// not.
+func withNeeds(ex *spec.Exercise, c *spec.Check) map[string]bool {
+	keep := map[string]bool{}
+	var visit func(c *spec.Check)
+	visit = func(c *spec.Check) {
+		if keep[c.ID] {
+			return
+		}
+		keep[c.ID] = true
+		for _, n := range c.Needs {
+			visit(ex.Check(n))
+		}
+	}
+	visit(c)
+	return keep
+}
+
+// checkTree grades the exercises of the tree at root, as the current user,
+// with the checks of visibility v ("" for all), building from src.
+func checkTree(root string, exs []*spec.Exercise, v spec.Visibility, src string) (*result.Report, error) {
+	return checkTreeOnly(root, exs, v, src, nil)
+}
+
+// checkTreeOnly is checkTree limited to the check IDs in keep (all when
+// keep is nil).
+func checkTreeOnly(root string, exs []*spec.Exercise, v spec.Visibility, src string, keep map[string]bool) (*result.Report, error) {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	self, err := runner.CurrentSelf()
+	if err != nil {
+		return nil, err
+	}
+	goEnv, err := runner.GoEnv()
+	if err != nil {
+		return nil, err
+	}
+	work, err := os.MkdirTemp("", "poolschool-check-")
+	if err != nil {
+		return nil, fmt.Errorf("making a work folder: %w", err)
+	}
+	defer os.RemoveAll(work)
+	r := &runner.Runner{Self: self, Work: work, GoEnv: goEnv}
+	rep := &result.Report{Student: "you"}
+	for i, ex := range exs {
+		var checks []*spec.Check
+		for _, c := range ex.Checks {
+			if (v == "" || c.Visibility == v) && (keep == nil || keep[c.ID]) {
+				checks = append(checks, c)
+			}
+		}
+		rep.Exercises = append(rep.Exercises, r.Exercise(ctx, root, src, i+1, ex, checks))
+		if ctx.Err() != nil {
+			return rep, fmt.Errorf("interrupted")
+		}
+	}
+	return rep, nil
+}
+
+// colorOK reports whether w is a terminal and NO_COLOR is unset.
+func colorOK(w io.Writer) bool {
+	if _, set := os.LookupEnv("NO_COLOR"); set {
+		return false
+	}
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// saveLast keeps the last check report for hint.
+func saveLast(root string, rep *result.Report) error {
+	dir := filepath.Join(root, kit.StateDir)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	return rep.WriteFile(filepath.Join(dir, "last-check.json"))
+}

@@ -1,0 +1,466 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/poolschool/poolschool/grader/kit"
+	"github.com/poolschool/poolschool/grader/render"
+	"github.com/poolschool/poolschool/grader/result"
+	"github.com/poolschool/poolschool/grader/runner"
+	"github.com/poolschool/poolschool/grader/sandbox"
+	"github.com/poolschool/poolschool/grader/spec"
+	"github.com/poolschool/poolschool/grader/submission"
+)
+
+// grading is the state shared by one grade run.
+type grading struct {
+	self    runner.Self
+	goEnv   []string
+	work    string
+	base    string // released kit, without grader/checks
+	exs     []*spec.Exercise
+	only    *spec.Exercise // the one exercise selected with -ex, for bare uploads
+	uidBase int
+	out     string
+}
+
+// cmdGrade grades a class folder of submissions, or one submission, and
+// writes per-student records, feedback.md and results.json, and the class
+// gradebook, JUnit XML and summary.
+func cmdGrade(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("grade", "[-kit DIR] [-out DIR] [-jobs N] [-ex NAME] [-results-json FILE] SUBMISSIONS", stderr)
+	kitDir := fs.String("kit", ".", "the instructor's kit (with solutions and hidden checks)")
+	outDir := fs.String("out", "grades", "folder for the results")
+	jobs := fs.Int("jobs", 1, "submissions graded in parallel")
+	exName := fs.String("ex", "", "grade only this exercise")
+	uidBase := fs.Int("uid-base", 63000, "when root: job slot N runs student code as uid and gid uid-base+N")
+	resultsJSON := fs.String("results-json", "", "single submission only: also write Gradescope's results.json here")
+	maxTimeout := fs.Duration("max-timeout", 0, "cap every check's time limit (for quick trial runs)")
+	if err := fs.Parse(args); err != nil {
+		return exitCode(usageErr("%v", err), stderr)
+	}
+	if fs.NArg() != 1 {
+		return exitCode(usageErr("name one class folder or one submission, like \"grader grade -out grades submissions/\""), stderr)
+	}
+	if *jobs < 1 || *jobs > 64 {
+		return exitCode(usageErr("-jobs %d is out of range; use 1 to 64", *jobs), stderr)
+	}
+	if *uidBase < 1000 || *uidBase > 1<<30 {
+		return exitCode(usageErr("-uid-base %d is out of range; use an unused uid range above 1000", *uidBase), stderr)
+	}
+	start := time.Now()
+	g, cleanup, err := prepare(*kitDir, *exName, *outDir, *uidBase)
+	if err != nil {
+		return exitCode(err, stderr)
+	}
+	defer cleanup()
+	capTimeouts(g.exs, *maxTimeout)
+	subs, problems, single, err := findSubmissions(fs.Arg(0), *resultsJSON != "")
+	if err != nil {
+		return exitCode(err, stderr)
+	}
+	for _, p := range problems {
+		fmt.Fprintf(stderr, "grader: %s\n", p)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	_ = sandbox.BecomeSubreaper()
+	prog := newProgress(stderr, len(subs))
+	reports := make([]*result.Report, len(subs))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for slot := 0; slot < *jobs; slot++ {
+		wg.Add(1)
+		go func(slot int) {
+			defer wg.Done()
+			for i := range next {
+				r := g.gradeOne(ctx, subs[i], slot)
+				reports[i] = r
+				if err := g.writeStudent(r); err != nil {
+					fmt.Fprintf(stderr, "grader: writing results of %s: %v\n", r.Student, err)
+				}
+				prog.done(r)
+			}
+		}(slot)
+	}
+	for i := range subs {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	sandbox.KillDescendants(sandbox.SelfPID())
+	prog.finish()
+	if ctx.Err() != nil {
+		return exitCode(fmt.Errorf("interrupted; the results written so far are in %s", g.out), stderr)
+	}
+	if !single {
+		if err := writeLines(filepath.Join(g.out, "class-notes.txt"), problems); err != nil {
+			return exitCode(err, stderr)
+		}
+	}
+	all, err := g.writeClass()
+	if err != nil {
+		return exitCode(err, stderr)
+	}
+	if *resultsJSON != "" && len(reports) == 1 {
+		if err := writeWith(*resultsJSON, func(w io.Writer) error { return render.WriteGradescope(w, reports[0]) }); err != nil {
+			return exitCode(err, stderr)
+		}
+	}
+	fmt.Fprintf(stdout, "graded %d submission(s) in %s; the class has %d graded student(s)\n", len(subs), time.Since(start).Round(100*time.Millisecond), len(all))
+	fmt.Fprintf(stdout, "results: %s (gradebook.csv, junit.xml, summary.txt, students/<id>/)\n", g.out)
+	fmt.Fprintf(stdout, "isolation: %s\n", sandbox.Isolation(g.user(0)))
+	return 0
+}
+
+// prepare loads and copies the checks to a place student code cannot read,
+// and writes the released kit every student copy starts from.
+func prepare(kitDir, exName, outDir string, uidBase int) (*grading, func(), error) {
+	k, err := kit.Find(kitDir)
+	if err != nil {
+		return nil, nil, err
+	}
+	all, err := k.Exercises()
+	if err != nil {
+		return nil, nil, err
+	}
+	var names []string
+	if exName != "" {
+		names = []string{exName}
+	}
+	if _, err := kit.Select(all, names); err != nil {
+		return nil, nil, usageErr("%v", err)
+	}
+	self, err := runner.CurrentSelf()
+	if err != nil {
+		return nil, nil, err
+	}
+	goEnv, err := runner.GoEnv()
+	if err != nil {
+		return nil, nil, err
+	}
+	work, err := os.MkdirTemp(workParent(), "poolschool-grade-")
+	if err != nil {
+		return nil, nil, fmt.Errorf("making a work folder: %w", err)
+	}
+	cleanup := func() { _ = os.RemoveAll(work) }
+	fail := func(err error) (*grading, func(), error) { cleanup(); return nil, nil, err }
+	if err := os.Chmod(work, 0o711); err != nil {
+		return fail(err)
+	}
+	// Student code, running as another user, must be able to execute the
+	// grader's "__limit" helper: keep a copy where that user can reach it.
+	helper := filepath.Join(work, "bin", "grader")
+	if err := os.MkdirAll(filepath.Dir(helper), 0o755); err != nil {
+		return fail(err)
+	}
+	if err := kit.CopyFile(self.Path, helper, 0o755); err != nil {
+		return fail(fmt.Errorf("copying the grader binary: %w", err))
+	}
+	self = runner.Self{Path: helper, Arg0: helper}
+	checks := filepath.Join(work, "checks")
+	if err := kit.CopyTree(filepath.Join(k.Root, kit.Checks), checks, nil); err != nil {
+		return fail(fmt.Errorf("copying the checks: %w", err))
+	}
+	if err := os.Chmod(checks, 0o700); err != nil {
+		return fail(err)
+	}
+	pristine, err := spec.Load(checks)
+	if err != nil {
+		return fail(err)
+	}
+	exs, _ := kit.Select(pristine, names)
+	base := filepath.Join(work, "base")
+	if _, err := k.Release(base, exs, false); err != nil {
+		return fail(err)
+	}
+	if err := os.MkdirAll(outDir, 0o755); err != nil {
+		return fail(fmt.Errorf("making the results folder: %w", err))
+	}
+	out, _ := filepath.Abs(outDir)
+	g := &grading{self: self, goEnv: goEnv, work: work, base: base, exs: exs, uidBase: uidBase, out: out}
+	if len(exs) == 1 {
+		g.only = exs[0]
+	}
+	return g, cleanup, nil
+}
+
+// capTimeouts lowers every check's time limit to at most d (0: no cap).
+func capTimeouts(exs []*spec.Exercise, d time.Duration) {
+	if d <= 0 {
+		return
+	}
+	for _, ex := range exs {
+		for _, c := range ex.Checks {
+			c.Timeout = min(c.Timeout, d)
+		}
+	}
+}
+
+// workParent picks where the work folder goes. When the grader is root,
+// student code runs as another user who must be able to reach the work
+// folder, so every folder above it must let others through; $TMPDIR is
+// used when it does, /tmp otherwise.
+func workParent() string {
+	dir := os.TempDir()
+	if !sandbox.Root() {
+		return dir
+	}
+	for d := dir; ; d = filepath.Dir(d) {
+		fi, err := os.Stat(d)
+		if err != nil || fi.Mode().Perm()&0o001 == 0 {
+			return "/tmp"
+		}
+		if filepath.Dir(d) == d {
+			return dir
+		}
+	}
+}
+
+// findSubmissions decides whether p is one submission or a class folder.
+// With one set, p is always a single submission (Gradescope's upload
+// folder holds just the files a student uploaded).
+func findSubmissions(p string, one bool) (subs []submission.Submission, problems []string, single bool, err error) {
+	kind, err := submission.KindOf(p)
+	if err != nil {
+		return nil, nil, false, fmt.Errorf("%s: %v", p, err)
+	}
+	isOne := kind != submission.Folder || one
+	if kind == submission.Folder {
+		if fi, err := os.Stat(filepath.Join(p, "exercises")); err == nil && fi.IsDir() {
+			isOne = true
+		}
+	}
+	if isOne {
+		abs, _ := filepath.Abs(p)
+		return []submission.Submission{{ID: submission.ID(filepath.Base(abs)), Path: p, Kind: kind}}, nil, true, nil
+	}
+	subs, problems, err = submission.Scan(p)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	if len(subs) == 0 {
+		return nil, problems, false, fmt.Errorf("%s holds no submissions (folders, git repositories, .zip or .tar.gz files)", p)
+	}
+	return subs, problems, false, nil
+}
+
+// user is the identity of job slot n: a uid of its own when root, so that
+// students graded in parallel cannot see or signal each other's processes.
+func (g *grading) user(slot int) sandbox.User {
+	if !sandbox.Root() {
+		return sandbox.User{}
+	}
+	id := uint32(g.uidBase + slot)
+	return sandbox.User{UID: id, GID: id}
+}
+
+// gradeOne unpacks one submission into a fresh copy of the released kit and
+// runs every check of every selected exercise on it.
+func (g *grading) gradeOne(ctx context.Context, s submission.Submission, slot int) *result.Report {
+	start := time.Now()
+	rep := &result.Report{Student: s.ID, Source: filepath.Base(s.Path), Isolation: sandbox.Isolation(g.user(slot))}
+	defer func() {
+		rep.Duration = time.Since(start)
+		if rep.Error != "" {
+			g.notGraded(rep)
+		}
+	}()
+	dir := filepath.Join(g.work, "s", s.ID)
+	_ = os.RemoveAll(dir)
+	defer os.RemoveAll(dir)
+	if err := os.MkdirAll(dir, 0o711); err != nil {
+		rep.Error = err.Error()
+		return rep
+	}
+	_ = os.Chmod(filepath.Dir(dir), 0o711)
+	x, err := submission.Extract(s, filepath.Join(dir, "raw"), submission.DefaultLimits)
+	if err != nil {
+		rep.Error = oneLine(err.Error())
+		return rep
+	}
+	copyDir := filepath.Join(dir, "kit")
+	if err := kit.CopyTree(g.base, copyDir, nil); err != nil {
+		rep.Error = "copying the kit: " + err.Error()
+		return rep
+	}
+	notes, err := submission.Apply(x, copyDir, g.exs, g.only)
+	if err != nil {
+		rep.Error = oneLine(err.Error())
+		return rep
+	}
+	_ = os.RemoveAll(x.Dir)
+	rep.Notes = notes
+	run := filepath.Join(dir, "run")
+	if err := os.MkdirAll(run, 0o711); err != nil {
+		rep.Error = err.Error()
+		return rep
+	}
+	r := &runner.Runner{Self: g.self, User: g.user(slot), Work: run, GoEnv: g.goEnv}
+	for i, ex := range g.exs {
+		rep.Exercises = append(rep.Exercises, r.Exercise(ctx, copyDir, kit.Exercises, i+1, ex, ex.Checks))
+	}
+	return rep
+}
+
+// notGraded gives a submission that could not be read a record in which
+// every check scores zero with the reason, so the gradebook shows the full
+// maximum for it too.
+func (g *grading) notGraded(rep *result.Report) {
+	rep.Exercises = nil
+	for i, ex := range g.exs {
+		e := result.Exercise{Name: ex.Name, Title: ex.Title}
+		for j, c := range ex.Checks {
+			e.Checks = append(e.Checks, result.Check{
+				Exercise: ex.Name, ID: c.ID, Number: fmt.Sprintf("%d.%d", i+1, j+1), Title: c.Title,
+				Status: result.Error, MaxScore: c.Points, Visibility: string(c.Visibility), Ungraded: c.Ungraded,
+				Reason: "the submission could not be graded: " + rep.Error,
+			})
+		}
+		rep.Exercises = append(rep.Exercises, e)
+	}
+}
+
+// writeStudent writes students/<id>/record.json, results.json and
+// feedback.md, replacing that student's earlier results only.
+func (g *grading) writeStudent(r *result.Report) error {
+	dir := filepath.Join(g.out, "students", r.Student)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	if err := r.WriteFile(filepath.Join(dir, "record.json")); err != nil {
+		return err
+	}
+	if err := writeWith(filepath.Join(dir, "results.json"), func(w io.Writer) error { return render.WriteGradescope(w, r) }); err != nil {
+		return err
+	}
+	return writeWith(filepath.Join(dir, "feedback.md"), func(w io.Writer) error { return render.Feedback(w, r) })
+}
+
+// writeClass rebuilds the class files from every student record in the
+// results folder, so a regrade of one student changes only that student's
+// rows.
+func (g *grading) writeClass() ([]*result.Report, error) {
+	files, _ := filepath.Glob(filepath.Join(g.out, "students", "*", "record.json"))
+	sort.Strings(files)
+	var all []*result.Report
+	for _, f := range files {
+		r, err := result.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, r)
+	}
+	if err := writeWith(filepath.Join(g.out, "gradebook.csv"), func(w io.Writer) error { return render.Gradebook(w, all) }); err != nil {
+		return nil, err
+	}
+	if err := writeWith(filepath.Join(g.out, "junit.xml"), func(w io.Writer) error { return render.JUnit(w, "poolschool", all, false) }); err != nil {
+		return nil, err
+	}
+	notes, _ := os.ReadFile(filepath.Join(g.out, "class-notes.txt"))
+	err := writeWith(filepath.Join(g.out, "summary.txt"), func(w io.Writer) error {
+		if err := render.Summary(w, all); err != nil {
+			return err
+		}
+		if len(notes) > 0 {
+			_, err := fmt.Fprintf(w, "\nClass folder problems:\n%s", render.Text(indentLines(string(notes))))
+			return err
+		}
+		return nil
+	})
+	return all, err
+}
+
+func indentLines(s string) string {
+	var b strings.Builder
+	for _, l := range strings.Split(strings.TrimRight(s, "\n"), "\n") {
+		b.WriteString("  " + l + "\n")
+	}
+	return b.String()
+}
+
+// writeWith writes a file through f, atomically.
+func writeWith(path string, f func(io.Writer) error) error {
+	tmp := path + ".tmp"
+	file, err := os.Create(tmp)
+	if err != nil {
+		return err
+	}
+	if err := f(file); err != nil {
+		file.Close()
+		os.Remove(tmp)
+		return err
+	}
+	if err := file.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+func writeLines(path string, lines []string) error {
+	if len(lines) == 0 {
+		_ = os.Remove(path)
+		return nil
+	}
+	return os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o644)
+}
+
+// progress reports grading progress: a bar with an ETA on a terminal, one
+// line per student otherwise.
+type progress struct {
+	mu    sync.Mutex
+	w     io.Writer
+	tty   bool
+	total int
+	n     int
+	start time.Time
+}
+
+func newProgress(w io.Writer, total int) *progress {
+	tty := false
+	if f, ok := w.(*os.File); ok {
+		tty = term.IsTerminal(int(f.Fd()))
+	}
+	return &progress{w: w, tty: tty, total: total, start: time.Now()}
+}
+
+func (p *progress) done(r *result.Report) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.n++
+	got, most := r.Score()
+	status := fmt.Sprintf("%s/%s points", result.Points(got), result.Points(most))
+	if r.Error != "" {
+		status = "not graded: " + render.OneLine(r.Error, 100)
+	}
+	if !p.tty {
+		fmt.Fprintf(p.w, "graded %s: %s (%s)\n", render.OneLine(r.Student, 64), status, r.Duration.Round(100*time.Millisecond))
+		return
+	}
+	elapsed := time.Since(p.start)
+	eta := time.Duration(float64(elapsed) / float64(p.n) * float64(p.total-p.n)).Round(time.Second)
+	width := 30
+	fill := p.n * width / max(p.total, 1)
+	fmt.Fprintf(p.w, "\r\x1b[K[%s%s] %d/%d students, ETA %s (last: %s %s)", strings.Repeat("#", fill), strings.Repeat("-", width-fill), p.n, p.total, eta, render.OneLine(r.Student, 24), status)
+}
+
+func (p *progress) finish() {
+	if p.tty {
+		fmt.Fprintln(p.w)
+	}
+}

@@ -1,0 +1,111 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/poolschool/poolschool/grader/kit"
+	"github.com/poolschool/poolschool/grader/render"
+	"github.com/poolschool/poolschool/grader/result"
+	"github.com/poolschool/poolschool/grader/spec"
+)
+
+// hintState is .poolschool/hints.json: the hint level shown so far, per
+// exercise and check.
+type hintState map[string]map[string]int
+
+// cmdHint shows the next hint level for the first check of an exercise
+// that did not pass in the last "grader check", or for -check ID.
+func cmdHint(args []string, stdout io.Writer) error {
+	fl := newFlags("hint", "[-kit DIR] [-check ID] EXERCISE", io.Discard)
+	kitDir := fl.String("kit", ".", "the kit's folder")
+	checkID := fl.String("check", "", "the check to get a hint for (default: the first that did not pass)")
+	if err := fl.Parse(args); err != nil {
+		return usageErr("%v; usage: grader hint [-kit DIR] [-check ID] EXERCISE", err)
+	}
+	if fl.NArg() != 1 {
+		return usageErr("name one exercise, like \"grader hint primes\" (make hint EX=primes)")
+	}
+	k, err := kit.Find(*kitDir)
+	if err != nil {
+		return err
+	}
+	all, err := k.Exercises()
+	if err != nil {
+		return err
+	}
+	exs, err := kit.Select(all, []string{fl.Arg(0)})
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	ex := exs[0]
+	var c *spec.Check
+	if *checkID != "" {
+		c = ex.Check(*checkID)
+		if c == nil || c.Visibility != spec.Visible {
+			return usageErr("exercise %s has no check %q", ex.Name, *checkID)
+		}
+	} else {
+		last, err := result.ReadFile(filepath.Join(k.Root, kit.StateDir, "last-check.json"))
+		if err != nil {
+			return fmt.Errorf("no earlier check run found: run \"make check EX=%s\" first, so hint knows which check to help with", ex.Name)
+		}
+		for _, e := range last.Exercises {
+			if e.Name != ex.Name {
+				continue
+			}
+			for _, rc := range e.Checks {
+				if rc.Status != result.Passed {
+					c = ex.Check(rc.ID)
+					break
+				}
+			}
+		}
+		if c == nil {
+			found := false
+			for _, e := range last.Exercises {
+				found = found || e.Name == ex.Name
+			}
+			if !found {
+				return fmt.Errorf("the last check run did not include %s: run \"make check EX=%s\" first", ex.Name, ex.Name)
+			}
+			fmt.Fprintf(stdout, "Every check of %s passed in your last run. Well done.\n", ex.Name)
+			return nil
+		}
+	}
+	if len(c.Hints) == 0 {
+		fmt.Fprintf(stdout, "The check %q has no hints.\n", c.Title)
+		return nil
+	}
+	statePath := filepath.Join(k.Root, kit.StateDir, "hints.json")
+	st := hintState{}
+	if data, err := os.ReadFile(statePath); err == nil {
+		if json.Unmarshal(data, &st) != nil {
+			st = hintState{} // a damaged state file only resets the levels
+		}
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("reading hint state: %w", err)
+	}
+	if st[ex.Name] == nil {
+		st[ex.Name] = map[string]int{}
+	}
+	level := min(st[ex.Name][c.ID]+1, len(c.Hints))
+	st[ex.Name][c.ID] = level
+	fmt.Fprintf(stdout, "Hints for %q (%s), level %d of %d:\n", c.Title, c.ID, level, len(c.Hints))
+	for i := 0; i < level; i++ {
+		fmt.Fprintf(stdout, "  %d. %s\n", i+1, render.Text(c.Hints[i]))
+	}
+	if level < len(c.Hints) {
+		fmt.Fprintf(stdout, "Run the same command again for the next level.\n")
+	}
+	data, _ := json.MarshalIndent(st, "", "  ")
+	if err := os.MkdirAll(filepath.Dir(statePath), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(statePath, append(data, '\n'), 0o644)
+}

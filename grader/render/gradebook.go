@@ -1,0 +1,65 @@
+package render
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/poolschool/poolschool/grader/result"
+)
+
+// Gradebook writes the class CSV: one row per student (sorted by id), one
+// column per check ("exercise/id") with the points earned, then total, max
+// and notes. Every cell goes through Cell, so no student-controlled text is
+// read as a formula.
+func Gradebook(w io.Writer, reports []*result.Report) error {
+	var cols []string
+	seen := map[string]bool{}
+	for _, r := range reports {
+		for _, c := range r.Checks() {
+			k := c.Exercise + "/" + c.ID
+			if !seen[k] {
+				seen[k] = true
+				cols = append(cols, k)
+			}
+		}
+	}
+	sort.Strings(cols)
+	sorted := append([]*result.Report(nil), reports...)
+	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Student < sorted[j].Student })
+	cw := csv.NewWriter(w)
+	header := append(append([]string{"student", "source"}, cols...), "total", "max", "notes")
+	if err := cw.Write(header); err != nil {
+		return err
+	}
+	for _, r := range sorted {
+		by := map[string]result.Check{}
+		for _, c := range r.Checks() {
+			by[c.Exercise+"/"+c.ID] = c
+		}
+		row := []string{Cell(r.Student), Cell(r.Source)}
+		for _, k := range cols {
+			if c, ok := by[k]; ok {
+				row = append(row, result.Points(c.Score))
+			} else {
+				row = append(row, "")
+			}
+		}
+		got, max := r.Score()
+		notes := append([]string(nil), r.Notes...)
+		if r.Error != "" {
+			notes = append(notes, "error: "+r.Error)
+		}
+		row = append(row, result.Points(got), result.Points(max), Cell(strings.Join(notes, "; ")))
+		if err := cw.Write(row); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("writing the gradebook: %w", err)
+	}
+	return nil
+}

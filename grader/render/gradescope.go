@@ -1,0 +1,111 @@
+package render
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/poolschool/poolschool/grader/result"
+)
+
+// GradescopeTest is one entry of a Gradescope results.json "tests" array.
+type GradescopeTest struct {
+	Score      float64  `json:"score"`
+	MaxScore   float64  `json:"max_score"`
+	Status     string   `json:"status"`
+	Name       string   `json:"name"`
+	Number     string   `json:"number"`
+	Output     string   `json:"output"`
+	Tags       []string `json:"tags,omitempty"`
+	Visibility string   `json:"visibility"`
+}
+
+// GradescopeResults is the document Gradescope reads from
+// /autograder/results/results.json.
+type GradescopeResults struct {
+	Score            float64          `json:"score"`
+	ExecutionTime    float64          `json:"execution_time"`
+	Output           string           `json:"output"`
+	OutputFormat     string           `json:"output_format"`
+	TestOutputFormat string           `json:"test_output_format"`
+	Visibility       string           `json:"visibility"`
+	StdoutVisibility string           `json:"stdout_visibility"`
+	Tests            []GradescopeTest `json:"tests"`
+}
+
+// gradescopeVisibility maps a check's visibility: hidden checks show once
+// the instructor publishes the grades.
+func gradescopeVisibility(v string) string {
+	if v == "hidden" {
+		return "after_published"
+	}
+	return "visible"
+}
+
+// Gradescope builds results.json for one report, per Gradescope's
+// specification: passed/failed status per test (skipped and errors are
+// failed with the reason in the output), text output, hidden checks
+// visible after publication.
+func Gradescope(r *result.Report) GradescopeResults {
+	got, max := r.Score()
+	out := GradescopeResults{
+		Score: got, ExecutionTime: r.Duration.Seconds(),
+		OutputFormat: "text", TestOutputFormat: "text",
+		Visibility: "visible", StdoutVisibility: "hidden",
+		Tests: []GradescopeTest{},
+	}
+	var head []string
+	head = append(head, fmt.Sprintf("Total: %s/%s points", result.Points(got), result.Points(max)))
+	head = append(head, r.Notes...)
+	if r.Error != "" {
+		head = append(head, "error: "+r.Error)
+	}
+	out.Output = Text(strings.Join(head, "\n"))
+	for _, c := range r.Checks() {
+		t := GradescopeTest{
+			Score: c.Score, MaxScore: c.MaxScore, Name: Text(c.Title), Number: c.Number,
+			Tags: []string{c.Exercise}, Visibility: gradescopeVisibility(c.Visibility), Status: "failed",
+		}
+		if c.Status == result.Passed {
+			t.Status = "passed"
+		}
+		t.Output = Text(checkDetails(c, true))
+		out.Tests = append(out.Tests, t)
+	}
+	return out
+}
+
+// WriteGradescope writes results.json.
+func WriteGradescope(w io.Writer, r *result.Report) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(Gradescope(r))
+}
+
+// checkDetails is the plain-text explanation of one check: status, reason,
+// expected, got, hint and (when withLog) the failing phase's transcript.
+func checkDetails(c result.Check, withLog bool) string {
+	var b strings.Builder
+	switch c.Status {
+	case result.Passed:
+		b.WriteString("passed")
+	case result.Skipped:
+		b.WriteString("skipped: " + c.Reason)
+	default:
+		b.WriteString(string(c.Status) + ": " + c.Reason)
+		if c.Expected != "" {
+			b.WriteString("\nexpected:\n" + c.Expected)
+		}
+		if c.Got != "" {
+			b.WriteString("\ngot:\n" + c.Got)
+		}
+		if c.Hint != "" {
+			b.WriteString("\nhint: " + c.Hint)
+		}
+		if withLog && c.Log != "" {
+			b.WriteString("\n\ntranscript:\n" + c.Log)
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,126 @@
+// Package result holds the one record the grader keeps per check, and the
+// reports built from those records. Every renderer reads these types and
+// nothing else, so the student's terminal, Gradescope, JUnit, the gradebook
+// and the feedback file can never disagree.
+package result
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"time"
+)
+
+// Status is the outcome of one check.
+type Status string
+
+// The outcomes. Error means the grader could not run the check at all (for
+// example the program did not build); it scores zero like Failed.
+const (
+	Passed  Status = "passed"
+	Failed  Status = "failed"
+	Skipped Status = "skipped"
+	Error   Status = "error"
+)
+
+// Check is the record of one check in one run.
+type Check struct {
+	Exercise   string        `json:"exercise"`
+	ID         string        `json:"id"`     // "02-small"
+	Number     string        `json:"number"` // "1.2": exercise index, check index
+	Title      string        `json:"title"`
+	Status     Status        `json:"status"`
+	Score      float64       `json:"score"`
+	MaxScore   float64       `json:"max_score"`
+	Visibility string        `json:"visibility"`
+	Ungraded   bool          `json:"ungraded,omitempty"`
+	Reason     string        `json:"reason,omitempty"`   // one line: why it failed or was skipped
+	Expected   string        `json:"expected,omitempty"` // what the check wanted
+	Got        string        `json:"got,omitempty"`      // what the program did
+	Log        string        `json:"log,omitempty"`      // transcript of the failing phase, capped
+	Hint       string        `json:"hint,omitempty"`     // first hint level
+	HintLevels int           `json:"hint_levels,omitempty"`
+	Duration   time.Duration `json:"duration_ns"`
+}
+
+// Exercise is the record of one exercise: its checks in order.
+type Exercise struct {
+	Name   string   `json:"name"`
+	Title  string   `json:"title"`
+	Checks []Check  `json:"checks"`
+	Notes  []string `json:"notes,omitempty"` // e.g. "the program did not build"
+}
+
+// Score returns the points earned and the points available.
+func (e *Exercise) Score() (got, max float64) {
+	for _, c := range e.Checks {
+		got += c.Score
+		max += c.MaxScore
+	}
+	return got, max
+}
+
+// Report is everything graded for one student (or one working tree).
+type Report struct {
+	Student   string        `json:"student"`
+	Source    string        `json:"source,omitempty"` // the submission's file or folder name
+	Exercises []Exercise    `json:"exercises"`
+	Notes     []string      `json:"notes,omitempty"` // submission problems: ignored files, refused entries
+	Error     string        `json:"error,omitempty"` // the submission could not be read at all
+	Duration  time.Duration `json:"duration_ns"`
+	Isolation string        `json:"isolation,omitempty"` // how student code was contained
+}
+
+// Score returns the points earned and available over all exercises.
+func (r *Report) Score() (got, max float64) {
+	for i := range r.Exercises {
+		g, m := r.Exercises[i].Score()
+		got += g
+		max += m
+	}
+	return got, max
+}
+
+// Checks returns every check of every exercise, in order.
+func (r *Report) Checks() []Check {
+	var all []Check
+	for _, e := range r.Exercises {
+		all = append(all, e.Checks...)
+	}
+	return all
+}
+
+// AllPassed reports whether every check passed.
+func (r *Report) AllPassed() bool {
+	for _, c := range r.Checks() {
+		if c.Status != Passed {
+			return false
+		}
+	}
+	return r.Error == ""
+}
+
+// WriteFile stores the report as indented JSON.
+func (r *Report) WriteFile(path string) error {
+	data, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encoding report: %w", err)
+	}
+	return os.WriteFile(path, append(data, '\n'), 0o644)
+}
+
+// ReadFile loads a report written by WriteFile.
+func ReadFile(path string) (*Report, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading report: %w", err)
+	}
+	var r Report
+	if err := json.Unmarshal(data, &r); err != nil {
+		return nil, fmt.Errorf("%s is not a grader report: %w", path, err)
+	}
+	return &r, nil
+}
+
+// Points formats a score without a needless ".0".
+func Points(p float64) string { return fmt.Sprintf("%g", p) }

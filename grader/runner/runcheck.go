@@ -1,0 +1,172 @@
+package runner
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/poolschool/poolschool/grader/sandbox"
+)
+
+// job is what the grader hands a check runner, as JSON on its stdin.
+type job struct {
+	Script   string            `json:"script"`    // the check file (kept where student code cannot reach it)
+	WorkRoot string            `json:"work_root"` // testscript's WorkdirRoot
+	Timeout  time.Duration     `json:"timeout"`
+	Vars     []string          `json:"vars"`    // extra variables: PROG, EXDIR, EXERCISE...
+	BinDir   string            `json:"bin_dir"` // goes first on PATH
+	User     sandbox.User      `json:"user"`
+	Limits   sandbox.Limits    `json:"limits"` // for the custom commands' programs
+	Events   string            `json:"events"`
+	Self     Self              `json:"self"`
+	Wrappers map[string]string `json:"wrappers"` // $PROG wrapper -> the binary it runs
+}
+
+// target returns the program a custom command should start: the student
+// binary itself when prog names a $PROG wrapper (the command's launcher
+// applies the limits), prog otherwise.
+func (j *job) target(prog string) string {
+	for w, bin := range j.Wrappers {
+		if prog == w || prog == filepath.Base(w) {
+			return bin
+		}
+	}
+	return prog
+}
+
+// jobResult is what a check runner answers, as JSON on its stdout.
+type jobResult struct {
+	Status   string        `json:"status"`
+	Log      string        `json:"log"`
+	TimedOut bool          `json:"timed_out"`
+	Elapsed  time.Duration `json:"elapsed"`
+	Killed   int           `json:"killed"` // processes left behind and killed at the end
+}
+
+// RunCheckMain implements the internal "__run-check" command: it reads a job
+// on stdin, runs its one script, kills whatever the script left behind, and
+// writes the result on stdout.
+func RunCheckMain(stdin io.Reader, stdout, stderr io.Writer) int {
+	var j job
+	if err := json.NewDecoder(stdin).Decode(&j); err != nil {
+		fmt.Fprintf(stderr, "grader: bad check job: %v\n", err)
+		return 2
+	}
+	if err := sandbox.PrivateProc(); err != nil {
+		fmt.Fprintf(stderr, "grader: %v\n", err)
+	}
+	_ = sandbox.BecomeSubreaper()
+	_ = sandbox.NotDumpable()
+	start := time.Now()
+	deadline := start.Add(j.Timeout)
+	grace := max(100*time.Millisecond, j.Timeout/20)
+	p := testscript.Params{
+		Files:               []string{j.Script},
+		WorkdirRoot:         j.WorkRoot,
+		RequireExplicitExec: true,
+		RequireUniqueNames:  true,
+		Deadline:            deadline,
+		Setup:               j.setup,
+		Cmds:                Commands(),
+		Condition:           condition,
+	}
+	status, log := outcome(p)
+	res := jobResult{Status: status, Log: log, Elapsed: time.Since(start)}
+	if status == "failed" && !time.Now().Before(deadline.Add(-2*grace)) {
+		res.TimedOut = true
+	}
+	res.Killed = sandbox.KillDescendants(sandbox.SelfPID())
+	if err := json.NewEncoder(stdout).Encode(res); err != nil {
+		return 1
+	}
+	return 0
+}
+
+// setup gives the script a clean environment and, when student code runs
+// as another user, the permissions that keep the check's own files out of
+// its reach: $WORK is sticky and world-writable (the program may create
+// files, not replace the check's), the check's files are readable by root
+// only, except those under in/, which are the program's inputs.
+func (j *job) setup(env *testscript.Env) error {
+	work := env.WorkDir
+	home := filepath.Join(work, ".home")
+	tmp := filepath.Join(work, ".tmp")
+	if err := os.MkdirAll(home, 0o755); err != nil {
+		return err
+	}
+	path := j.BinDir + string(os.PathListSeparator) + "/usr/local/bin:/usr/bin:/bin"
+	env.Vars = []string{
+		"WORK=" + work,
+		"PATH=" + path,
+		"HOME=" + home,
+		"TMPDIR=" + tmp,
+		"GOTRACEBACK=single",
+		"LANG=C.UTF-8",
+		"devnull=" + os.DevNull,
+		"/=/", ":=:", "$=$", "exe=",
+	}
+	env.Vars = append(env.Vars, j.Vars...)
+	env.Vars = append(env.Vars, passThrough()...)
+	env.Values[jobKey{}] = j
+	if !j.User.IsSet() {
+		return nil
+	}
+	uid, gid := int(j.User.UID), int(j.User.GID)
+	err := filepath.WalkDir(work, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(work, p)
+		switch {
+		case rel == ".":
+			return os.Chmod(p, 0o777|os.ModeSticky)
+		case rel == ".home" || rel == ".tmp":
+			return os.Lchown(p, uid, gid)
+		case rel == "in" || strings.HasPrefix(rel, "in"+string(os.PathSeparator)):
+			if d.IsDir() {
+				return os.Chmod(p, 0o755)
+			}
+			return os.Chmod(p, 0o644)
+		case d.IsDir():
+			return os.Chmod(p, 0o700)
+		default:
+			return os.Chmod(p, 0o600)
+		}
+	})
+	if err != nil {
+		return fmt.Errorf("protecting the check's files: %w", err)
+	}
+	// Every folder above $WORK must let the student's user through.
+	for d := filepath.Dir(work); d != j.WorkRoot && d != "/" && d != "."; d = filepath.Dir(d) {
+		_ = os.Chmod(d, 0o711)
+	}
+	return os.Chmod(j.WorkRoot, 0o711)
+}
+
+type jobKey struct{}
+
+// condition implements the grader's script conditions: [cpus:N] holds when
+// this machine gives the grader at least N CPUs, [root] when the grader
+// runs as root.
+func condition(cond string) (bool, error) {
+	if n, ok := strings.CutPrefix(cond, "cpus:"); ok {
+		want, err := strconv.Atoi(n)
+		if err != nil {
+			return false, fmt.Errorf("cpus:N needs a number, not %q", n)
+		}
+		return runtime.NumCPU() >= want, nil
+	}
+	if cond == "root" {
+		return sandbox.Root(), nil
+	}
+	return false, fmt.Errorf("unknown condition %q (the grader knows cpus:N and root)", cond)
+}

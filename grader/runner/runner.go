@@ -1,0 +1,305 @@
+package runner
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/poolschool/poolschool/grader/result"
+	"github.com/poolschool/poolschool/grader/sandbox"
+	"github.com/poolschool/poolschool/grader/spec"
+)
+
+// Default limits for student processes and builds.
+const (
+	DefaultProcs    = 256
+	DefaultFileSize = 64 << 20
+	DefaultFiles    = 256
+	BuildTimeout    = 3 * time.Minute
+	buildOutput     = 64 << 10
+	logCap          = 8 << 10
+)
+
+// Runner grades exercises of one working tree or one student's copy.
+type Runner struct {
+	Self    Self
+	User    sandbox.User // student code runs as this user when set
+	Work    string       // folder for builds and check work (created)
+	GoEnv   []string     // GOCACHE, GOMODCACHE... for builds (see GoEnv)
+	CheckFS string       // where the pristine check files live; "" = as loaded
+}
+
+// GoEnv asks the go command for the build settings the grader passes on:
+// the build cache and the module cache, so that builds work offline.
+func GoEnv() ([]string, error) {
+	out, err := exec.Command("go", "env", "GOCACHE", "GOMODCACHE", "GOROOT").Output()
+	if err != nil {
+		return nil, fmt.Errorf("running \"go env\": %w (is Go installed and on PATH?)", err)
+	}
+	f := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if len(f) != 3 {
+		return nil, fmt.Errorf("unexpected \"go env\" output %q", out)
+	}
+	return []string{"GOCACHE=" + f[0], "GOMODCACHE=" + f[1], "GOROOT=" + f[2]}, nil
+}
+
+// Exercise builds src/<ex>/<build> in kit (src is "exercises" or
+// "solutions") and runs checks, in order, skipping those whose needs did
+// not pass. It never fails: every problem becomes part of a check's record.
+func (r *Runner) Exercise(ctx context.Context, kit, src string, number int, ex *spec.Exercise, checks []*spec.Check) result.Exercise {
+	rec := result.Exercise{Name: ex.Name, Title: ex.Title}
+	exWork := filepath.Join(r.Work, ex.Name)
+	bin := ""
+	var buildErr *BuildError
+	if ex.Build != "" {
+		var err error
+		bin, err = r.build(ctx, kit, src, ex, exWork)
+		if err != nil && !errors.As(err, &buildErr) {
+			buildErr = &BuildError{Output: err.Error()}
+		}
+	}
+	passed := map[string]bool{}
+	for i, c := range checks {
+		cr := result.Check{
+			Exercise: ex.Name, ID: c.ID, Number: fmt.Sprintf("%d.%d", number, i+1), Title: c.Title,
+			MaxScore: c.Points, Visibility: string(c.Visibility), Ungraded: c.Ungraded, HintLevels: len(c.Hints),
+		}
+		if len(c.Hints) > 0 {
+			cr.Hint = c.Hints[0]
+		}
+		var missing []string
+		for _, n := range c.Needs {
+			if !passed[n] {
+				missing = append(missing, n)
+			}
+		}
+		switch {
+		case buildErr != nil:
+			cr.Status = result.Error
+			cr.Reason = "the program does not build"
+			if i == 0 {
+				cr.Log = capText(buildErr.Output, logCap)
+			}
+			cr.Got = firstLines(buildErr.Output, 3)
+		case len(missing) > 0:
+			cr.Status = result.Skipped
+			cr.Reason = "needs " + strings.Join(missing, ", ") + ", which did not pass"
+		default:
+			r.runCheck(ctx, ex, c, bin, kit, src, exWork, &cr)
+		}
+		if cr.Status == result.Passed {
+			cr.Score = c.Points
+			passed[c.ID] = true
+		}
+		rec.Checks = append(rec.Checks, cr)
+	}
+	if buildErr != nil {
+		rec.Notes = append(rec.Notes, "the program does not build: "+firstLines(buildErr.Output, 1))
+	}
+	return rec
+}
+
+// BuildError is a compile failure, with the compiler's output.
+type BuildError struct{ Output string }
+
+func (e *BuildError) Error() string { return "build failed: " + firstLines(e.Output, 1) }
+
+// build compiles the exercise once with cgo off, the local toolchain only
+// and no network, under a time limit and an output cap.
+func (r *Runner) build(ctx context.Context, kit, src string, ex *spec.Exercise, exWork string) (string, error) {
+	binDir := filepath.Join(exWork, "bin")
+	if err := os.MkdirAll(binDir, 0o755); err != nil {
+		return "", err
+	}
+	bin := filepath.Join(binDir, ex.Binary)
+	_ = os.Remove(bin)
+	pkg := "./" + filepath.ToSlash(filepath.Join(src, ex.Name, ex.Build))
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		return "", fmt.Errorf("the go command is not on PATH: %w", err)
+	}
+	limits := sandbox.Limits{Timeout: BuildTimeout, Output: buildOutput}
+	args := append([]string{"__exec"}, limits.Args()...)
+	args = append(args, "--", goBin, "build", "-o", bin, pkg)
+	cmd := r.Self.Command(args...)
+	cmd.Dir = kit
+	home := filepath.Join(exWork, ".home")
+	_ = os.MkdirAll(home, 0o755)
+	cmd.Env = append([]string{
+		"PATH=" + os.Getenv("PATH"), "HOME=" + home, "TMPDIR=" + home,
+		"GOTOOLCHAIN=local", "GOPROXY=off", "GOSUMDB=off", "GOFLAGS=-mod=readonly -buildvcs=false",
+		"CGO_ENABLED=0", "GOWORK=off", "GONOSUMDB=", "GOPRIVATE=",
+	}, append(r.GoEnv, passThrough()...)...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	cmd.SysProcAttr = sandbox.RunnerAttr()
+	cmd.WaitDelay = time.Second
+	if err := cmd.Run(); err != nil {
+		return "", &BuildError{Output: relPaths(out.String(), kit)}
+	}
+	return bin, nil
+}
+
+// relPaths shortens absolute paths into the kit copy so compiler messages
+// read like the student's own tree.
+func relPaths(s, kit string) string {
+	return strings.ReplaceAll(s, kit+string(os.PathSeparator), "")
+}
+
+var sweepMu sync.Mutex
+
+// passThrough returns the variables the grader hands on to its own helper
+// processes: only GORACE, so that a grader built with -race (as in the
+// grader's tests) does not sleep a second at every exit. It carries no
+// secret.
+func passThrough() []string {
+	if v, ok := os.LookupEnv("GORACE"); ok {
+		return []string{"GORACE=" + v}
+	}
+	return nil
+}
+
+// runCheck runs one check in a fresh check runner and fills cr.
+func (r *Runner) runCheck(ctx context.Context, ex *spec.Exercise, c *spec.Check, bin, kit, src, exWork string, cr *result.Check) {
+	dir := filepath.Join(exWork, c.ID)
+	_ = os.RemoveAll(dir)
+	binDir := filepath.Join(dir, "bin")
+	wsDir := filepath.Join(dir, "ws")
+	events := filepath.Join(dir, "events.jsonl")
+	for _, d := range []string{binDir, wsDir} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			r.fail(cr, "the grader could not prepare the check: "+err.Error())
+			return
+		}
+	}
+	limits := sandbox.Limits{Output: c.Output, Memory: c.Memory, Procs: DefaultProcs, FileSize: DefaultFileSize, Files: DefaultFiles}
+	// Without a user of its own, RLIMIT_NPROC counts everything the user
+	// runs; the launcher then allows what runs now plus DefaultProcs.
+	flags := append(limits.Args(), "-events", events)
+	if r.User.IsSet() {
+		flags = append(flags, "-uid", fmt.Sprint(r.User.UID), "-gid", fmt.Sprint(r.User.GID))
+	}
+	wrappers := map[string]string{}
+	vars := []string{"EXERCISE=" + ex.Name, "EXDIR=" + filepath.Join(kit, src, ex.Name), "KIT=" + kit}
+	if bin != "" {
+		prog := filepath.Join(binDir, ex.Binary)
+		if err := writeWrapper(prog, r.Self, flags, bin); err != nil {
+			r.fail(cr, "the grader could not prepare the check: "+err.Error())
+			return
+		}
+		vars = append(vars, "PROG="+prog)
+		wrappers[prog] = bin
+	}
+	script := c.File
+	j := job{Script: script, WorkRoot: wsDir, Timeout: c.Timeout, Vars: vars, BinDir: binDir,
+		User: r.User, Limits: limits, Events: events, Self: r.Self, Wrappers: wrappers}
+	in, _ := json.Marshal(j)
+	cmd := r.Self.Command("__run-check")
+	cmd.Stdin = bytes.NewReader(in)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout = &stdout
+	cmd.Stderr = &capBuffer{b: &stderr, limit: logCap}
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "TMPDIR=" + dir}, passThrough()...)
+	cmd.SysProcAttr = sandbox.RunnerAttr()
+	cmd.WaitDelay = 2 * time.Second
+	start := time.Now()
+	sweepMu.Lock()
+	err := cmd.Start()
+	sweepMu.Unlock()
+	if err != nil {
+		r.fail(cr, "the grader could not start the check: "+err.Error())
+		return
+	}
+	hard := time.NewTimer(c.Timeout + 10*time.Second)
+	defer hard.Stop()
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	killed := false
+	select {
+	case err = <-done:
+	case <-hard.C:
+		killed = true
+	case <-ctx.Done():
+		killed = true
+	}
+	if killed {
+		sandbox.KillDescendants(cmd.Process.Pid)
+		sandbox.KillGroup(cmd.Process.Pid)
+		_ = cmd.Process.Kill()
+		err = <-done
+	}
+	cr.Duration = time.Since(start)
+	var res jobResult
+	if jerr := json.Unmarshal(stdout.Bytes(), &res); jerr != nil || killed {
+		switch {
+		case killed && ctx.Err() != nil:
+			r.fail(cr, "grading was interrupted")
+		case killed:
+			r.fail(cr, sandbox.TimeoutMessage(cr.Duration.Round(time.Second), c.Timeout)+"; the check had to be killed")
+		default:
+			r.fail(cr, fmt.Sprintf("the check runner died (%v); a program may have killed it", err))
+			cr.Log = capText(stderr.String(), logCap)
+		}
+		return
+	}
+	cr.Status = result.Status(res.Status)
+	if res.Status == "failed" {
+		cr.Log = capText(cleanLog(res.Log), logCap)
+		f := parseFailure(res.Log)
+		cr.Reason, cr.Expected, cr.Got = f.Reason, f.Expected, f.Got
+		for _, e := range sandbox.ReadEvents(events) {
+			switch e.Kind {
+			case "timeout":
+				cr.Reason = "a command " + sandbox.TimeoutMessage(e.Elapsed.Round(100*time.Millisecond), e.Timeout)
+			case "output":
+				cr.Reason = fmt.Sprintf("the program printed more than %s on %s and was stopped", size(e.Limit), e.Stream)
+			}
+		}
+		if res.TimedOut {
+			// testscript stops the script a grace period before the
+			// deadline; the check used its whole limit.
+			cr.Reason = sandbox.TimeoutMessage(max(res.Elapsed, c.Timeout).Round(time.Second), c.Timeout)
+			cr.Got = tail(f.Output, 5)
+		}
+	}
+	if res.Killed > 0 && cr.Status == result.Passed {
+		cr.Log = fmt.Sprintf("note: %d process(es) left behind were killed after the check", res.Killed)
+	}
+}
+
+func (r *Runner) fail(cr *result.Check, reason string) {
+	cr.Status = result.Failed
+	cr.Reason = reason
+}
+
+// size formats a byte count the way check headers write it.
+func size(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// capBuffer keeps the first limit bytes written to it.
+type capBuffer struct {
+	b     *bytes.Buffer
+	limit int
+}
+
+func (c *capBuffer) Write(p []byte) (int, error) {
+	if room := c.limit - c.b.Len(); room > 0 {
+		c.b.Write(p[:min(room, len(p))])
+	}
+	return len(p), nil
+}

@@ -1,0 +1,167 @@
+package submission
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+)
+
+var (
+	hexRE = regexp.MustCompile(`^[0-9a-f]{40}([0-9a-f]{24})?$`)
+	refRE = regexp.MustCompile(`^refs/[A-Za-z0-9._/-]+$`)
+)
+
+// gitDir returns the repository folder of a submission: dir/.git for a
+// working copy, dir itself for a bare repository.
+func gitDir(dir string) (string, bool) {
+	if fi, err := os.Lstat(filepath.Join(dir, ".git")); err == nil && fi.IsDir() {
+		return filepath.Join(dir, ".git"), true
+	}
+	if isRegular(filepath.Join(dir, "HEAD")) && isDirNoLink(filepath.Join(dir, "objects")) {
+		return dir, true
+	}
+	return "", false
+}
+
+func isRegular(p string) bool {
+	fi, err := os.Lstat(p)
+	return err == nil && fi.Mode().IsRegular()
+}
+
+func isDirNoLink(p string) bool {
+	fi, err := os.Lstat(p)
+	return err == nil && fi.IsDir()
+}
+
+// readFileNoLink reads a small regular file, refusing links.
+func readFileNoLink(p string) ([]byte, error) {
+	if !isRegular(p) {
+		return nil, fmt.Errorf("%s is not a regular file", filepath.Base(p))
+	}
+	data, err := os.ReadFile(p)
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > 1<<20 {
+		return nil, fmt.Errorf("%s is too large", filepath.Base(p))
+	}
+	return data, nil
+}
+
+// resolveHead finds the commit HEAD points at by reading HEAD, the loose
+// ref and packed-refs as plain files: no git command runs in the student's
+// repository, so nothing in its config can take effect.
+func resolveHead(gd string) (string, error) {
+	head, err := readFileNoLink(filepath.Join(gd, "HEAD"))
+	if err != nil {
+		return "", err
+	}
+	h := strings.TrimSpace(string(head))
+	if hexRE.MatchString(h) {
+		return h, nil
+	}
+	ref, ok := strings.CutPrefix(h, "ref: ")
+	if !ok || !refRE.MatchString(ref) || strings.Contains(ref, "..") {
+		return "", fmt.Errorf("HEAD is neither a commit nor a branch")
+	}
+	if data, err := readFileNoLink(filepath.Join(gd, filepath.FromSlash(ref))); err == nil {
+		if id := strings.TrimSpace(string(data)); hexRE.MatchString(id) {
+			return id, nil
+		}
+	}
+	if data, err := readFileNoLink(filepath.Join(gd, "packed-refs")); err == nil {
+		sc := bufio.NewScanner(bytes.NewReader(data))
+		for sc.Scan() {
+			f := strings.Fields(sc.Text())
+			if len(f) == 2 && f[1] == ref && hexRE.MatchString(f[0]) {
+				return f[0], nil
+			}
+		}
+	}
+	return "", fmt.Errorf("branch %s has no commit", ref)
+}
+
+// extractGit reads the commit at HEAD of a git submission. The student's
+// repository is never the one git runs in: a fresh empty repository of the
+// grader's borrows its objects through objects/info/alternates, and "git
+// archive" runs there with no global or system config, hooks disabled, no
+// protocols allowed and a time limit. The student's config, hooks and
+// filter drivers are therefore never read; its .gitattributes can only
+// name filters the grader's empty config does not define. The tar stream is
+// unpacked with the same checks and limits as any archive.
+func extractGit(dir string, w *writer) error {
+	gd, ok := gitDir(dir)
+	if !ok {
+		return fmt.Errorf("%w: %s is not a git repository", ErrRefused, filepath.Base(dir))
+	}
+	objects, err := filepath.Abs(filepath.Join(gd, "objects"))
+	if err != nil || !isDirNoLink(objects) {
+		return fmt.Errorf("%w: the repository has no objects folder", ErrRefused)
+	}
+	commit, err := resolveHead(gd)
+	if err != nil {
+		return fmt.Errorf("%w: git repository: %v", ErrRefused, err)
+	}
+	tmp, err := os.MkdirTemp("", "poolschool-git-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	mirror := filepath.Join(tmp, "mirror.git")
+	env := []string{
+		"PATH=" + os.Getenv("PATH"), "HOME=" + tmp, "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null",
+		"GIT_ATTR_NOSYSTEM=1", "GIT_TERMINAL_PROMPT=0", "GIT_ALLOW_PROTOCOL=", "GIT_NO_REPLACE_OBJECTS=1",
+		"LC_ALL=C",
+	}
+	safe := []string{"-c", "core.hooksPath=/dev/null", "-c", "core.fsmonitor=false", "-c", "protocol.allow=never",
+		"-c", "core.attributesFile=/dev/null", "-c", "safe.directory=*"}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	init := exec.CommandContext(ctx, "git", append(safe, "init", "--quiet", "--bare", mirror)...)
+	init.Env = env
+	if out, err := init.CombinedOutput(); err != nil {
+		return fmt.Errorf("preparing to read the git repository: %v: %s", err, strings.TrimSpace(string(out)))
+	}
+	if err := os.WriteFile(filepath.Join(mirror, "objects", "info", "alternates"), []byte(objects+"\n"), 0o644); err != nil {
+		return err
+	}
+	cmd := exec.CommandContext(ctx, "git", append(safe, "--git-dir="+mirror, "archive", "--format=tar", commit)...)
+	cmd.Env = env
+	cmd.Dir = tmp
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("running git: %w", err)
+	}
+	terr := extractTar(out, w)
+	if terr != nil {
+		cancel() // stop git: the limits were hit or the stream is bad
+	}
+	werr := cmd.Wait()
+	switch {
+	case terr != nil:
+		return terr
+	case werr != nil:
+		return fmt.Errorf("%w: git could not read commit %.12s (%s)", ErrRefused, commit, firstLine(stderr.String()))
+	}
+	return nil
+}
+
+func firstLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	return clip(s)
+}

@@ -1,0 +1,99 @@
+package submission
+
+import (
+	"archive/zip"
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestID(t *testing.T) {
+	for in, want := range map[string]string{
+		"alice.zip": "alice", "Bob Smith.tar.gz": "bob-smith", "carol.tgz": "carol", "dave.git": "dave",
+		"../../etc": "etc", "=cmd|calc": "cmd-calc", "ÉLODIE": "lodie", "...": "student", "a--b": "a-b",
+	} {
+		require.Equal(t, want, ID(in), "ID(%q)", in)
+	}
+}
+
+func TestCleanName(t *testing.T) {
+	lim := DefaultLimits
+	for name, ok := range map[string]bool{
+		"a/b.go": true, "./a.go": true, "../a": false, "a/../../b": false, "/etc/passwd": false,
+		"C:/x": false, `a\b`: false, "": false, "a\x00b": false,
+	} {
+		_, err := cleanName(name, lim)
+		require.Equal(t, ok, err == nil, "cleanName(%q): %v", name, err)
+	}
+}
+
+func makeZip(t *testing.T, files map[string]string) string {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for n, b := range files {
+		w, err := zw.Create(n)
+		require.NoError(t, err)
+		_, err = w.Write([]byte(b))
+		require.NoError(t, err)
+	}
+	require.NoError(t, zw.Close())
+	p := filepath.Join(t.TempDir(), "s.zip")
+	require.NoError(t, os.WriteFile(p, buf.Bytes(), 0o644))
+	return p
+}
+
+func TestExtractLimits(t *testing.T) {
+	p := makeZip(t, map[string]string{"a": "1", "b": "2", "c": "3"})
+	_, err := Extract(Submission{Path: p, Kind: Zip}, filepath.Join(t.TempDir(), "x"), Limits{Files: 2, Bytes: 100, FileSize: 100, Depth: 5})
+	require.True(t, errors.Is(err, ErrRefused))
+	require.Contains(t, err.Error(), "more than 2 files")
+
+	p = makeZip(t, map[string]string{"a": "0123456789"})
+	_, err = Extract(Submission{Path: p, Kind: Zip}, filepath.Join(t.TempDir(), "x"), Limits{Files: 2, Bytes: 100 << 20, FileSize: 5, Depth: 5})
+	require.ErrorIs(t, err, ErrRefused)
+
+	p = makeZip(t, map[string]string{"ok/a.go": "package a"})
+	x, err := Extract(Submission{Path: p, Kind: Zip}, filepath.Join(t.TempDir(), "x"), DefaultLimits)
+	require.NoError(t, err)
+	data, err := os.ReadFile(filepath.Join(x.Dir, "ok", "a.go"))
+	require.NoError(t, err)
+	require.Equal(t, "package a", string(data))
+
+	p = makeZip(t, map[string]string{})
+	_, err = Extract(Submission{Path: p, Kind: Zip}, filepath.Join(t.TempDir(), "x"), DefaultLimits)
+	require.ErrorContains(t, err, "the submission is empty")
+}
+
+func TestExtractFolderRefusesLinks(t *testing.T) {
+	src := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(src, "a.go"), []byte("x"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(src, "b.go"), []byte("y"), 0o644))
+	require.NoError(t, os.Symlink("/etc/passwd", filepath.Join(src, "link.go")))
+	require.NoError(t, os.Link(filepath.Join(src, "a.go"), filepath.Join(src, "hard.go")))
+	x, err := Extract(Submission{Path: src, Kind: Folder}, filepath.Join(t.TempDir(), "x"), DefaultLimits)
+	require.NoError(t, err)
+	require.ElementsMatch(t, []string{"link.go: symlink", "a.go: hard link", "hard.go: hard link"}, x.Refused)
+	_, err = os.Stat(filepath.Join(x.Dir, "b.go"))
+	require.NoError(t, err)
+}
+
+func TestScan(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.Mkdir(filepath.Join(dir, "Alice"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "alice.zip"), []byte("PK"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "empty.tar.gz"), nil, 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "readme.txt"), []byte("x"), 0o644))
+	subs, problems, err := Scan(dir)
+	require.NoError(t, err)
+	require.Equal(t, []Submission{{ID: "alice", Path: filepath.Join(dir, "Alice"), Kind: Folder}, {ID: "alice-2", Path: filepath.Join(dir, "alice.zip"), Kind: Zip}}, subs)
+	require.Equal(t, []string{
+		`Alice and alice.zip both map to id "alice"; graded separately as "alice" and "alice-2"`,
+		"empty.tar.gz: skipped, an empty archive",
+		"readme.txt: skipped, not a submission (expected a folder, a git repository, a .zip or a .tar.gz)",
+	}, problems)
+}

@@ -1,0 +1,3 @@
+module example.com/minikit
+
+go 1.26
