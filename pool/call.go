@@ -38,6 +38,7 @@ type call struct {
 	cancelled bool         // ended by Cancel or its ctx before it started
 	stopCtx   func() bool  // unregisters the ctx watch
 	grace     *time.Timer  // kills the worker if the cancelled task runs on
+	startedAt time.Time    // when its worker acknowledged it (for the trace)
 }
 
 // receiver is the typed side of a call: a Future, or a chunk of a Map.

@@ -78,6 +78,34 @@
 // Workers run in their own process group, so the terminal's Ctrl+C reaches
 // only the parent, which decides how to stop.
 //
+// # Observability
+//
+// Stats counts workers started and retired, tasks and chunks per worker
+// pid, and the messages and bytes sent each way. Config.Trace, or the
+// environment variable POOLSCHOOL_TRACE=file.json for every pool of a
+// program, writes a trace in Chrome's Trace Event Format when the pool
+// stops; https://ui.perfetto.dev and chrome://tracing open it. The file is
+// one JSON object whose "traceEvents" array holds:
+//
+//   - metadata events (ph "M", names "process_name" and "thread_name") that
+//     name each worker's track "worker PID", or "goroutine worker N" with
+//     the Goroutines backend, where pid is the parent's and tid numbers the
+//     worker;
+//   - one complete event (ph "X") per call, from the worker's
+//     acknowledgement to its result: name is the task, pid and tid the
+//     worker process's pid, ts and dur in microseconds, and args holds
+//     "pool" (the pool's number in the program), "call", "first" (the input
+//     index of the call's first item), "count" (inputs in the call: the
+//     chunk size, or 1 for Submit) and "outcome" ("done", "worker died",
+//     "cancelled", "killed by shutdown"); a task's own error still counts
+//     as done, since its call finished;
+//   - instant events (ph "i") named "worker start", "worker exit",
+//     "worker retired" and "worker crash", the last three with args
+//     "exit_code" and "signal".
+//
+// So the number of worker processes a program used is the number of pids
+// with slices, and the number of task messages is the number of slices.
+//
 // # Backends
 //
 // Config.Backend switches the same program between worker processes

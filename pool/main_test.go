@@ -296,6 +296,16 @@ func runHelper(name string) {
 		_, err = pool.Submit(context.Background(), p, square, 2).Result()
 		fmt.Println(err)
 		p.Close()
+	case "twopools":
+		for range 2 {
+			p, err := pool.New(pool.Config{Workers: 1})
+			if err != nil {
+				fmt.Println(err)
+				os.Exit(1)
+			}
+			pool.Submit(context.Background(), p, square, 3).Result()
+			p.Close()
+		}
 	case "orphan":
 		// Prints the pids of two busy workers, then waits to be killed.
 		// A shell starts background jobs with SIGINT ignored, and children

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"sync"
 )
 
 // Item is one result of MapUnordered: the input's index in the input
@@ -115,7 +116,25 @@ type mapper[A, R any] struct {
 	finished        chan *chunk[R]
 	outstanding     int // unordered: submitted, not yet yielded
 	retries         int
+	progress        *progress
 	unordered       bool
+}
+
+// progress reports finished inputs to a Progress hook, one call at a time.
+type progress struct {
+	mu   sync.Mutex
+	done int
+	fn   func(int)
+}
+
+func (pr *progress) add(n int) {
+	if pr == nil {
+		return
+	}
+	pr.mu.Lock()
+	defer pr.mu.Unlock()
+	pr.done += n
+	pr.fn(pr.done)
 }
 
 func newMapper[A, R any](ctx context.Context, p *Pool, task *Task[A, R], inputs iter.Seq[A], opts []Option, unordered bool) (*mapper[A, R], error) {
@@ -127,6 +146,9 @@ func newMapper[A, R any](ctx context.Context, p *Pool, task *Task[A, R], inputs 
 		o.buffer = 2 * p.size * o.chunksize
 	}
 	m := &mapper[A, R]{p: p, task: task, chunk: min(o.chunksize, o.buffer), buffer: o.buffer, retries: o.retries, unordered: unordered}
+	if o.progress != nil {
+		m.progress = &progress{fn: o.progress}
+	}
 	m.ctx, m.cancel = context.WithCancel(ctx)
 	m.next, m.stopIn = iter.Pull(inputs)
 	if unordered {
@@ -184,6 +206,7 @@ func (m *mapper[A, R]) submit(first int, args []A) *chunk[R] {
 		errs:   make([]error, len(args)),
 		done:   make(chan struct{}),
 		notify: m.finished,
+		prog:   m.progress,
 	}
 	c := &call{task: m.task.name, ctx: m.ctx, first: first, recv: ch, retries: m.retries}
 	if m.p.cfg.Backend == Processes {
@@ -225,6 +248,7 @@ type chunk[R any] struct {
 	run    func(ctx context.Context, i int) (R, error) // Goroutines
 	done   chan struct{}
 	notify chan *chunk[R]
+	prog   *progress
 }
 
 // at returns the position in vals of the call's item i.
@@ -272,6 +296,7 @@ func (ch *chunk[R]) finish(err error) {
 			ch.vals[ch.at(i)], ch.errs[ch.at(i)] = zero, err
 		}
 	}
+	ch.prog.add(len(ch.vals))
 	close(ch.done)
 	if ch.notify != nil {
 		ch.notify <- ch

@@ -244,3 +244,18 @@ type errorString string
 func (e errorString) Error() string { return string(e) }
 
 var maybeRefuse = pool.NewTask("maybeRefuse", func(_ context.Context, _ refuseEncodeOrNot) (int, error) { return 1, nil })
+
+// Progress reports finished inputs as chunks finish, ending at the total.
+func TestMapProgress(t *testing.T) {
+	backends(t, func(t *testing.T, b pool.Backend) {
+		p := newPool(t, pool.Config{Workers: 2, Backend: b})
+		var seen []int
+		n := 0
+		for range pool.Map(t.Context(), p, square, slices.Values(make([]int, 50)), pool.Chunksize(10),
+			pool.Progress(func(done int) { seen = append(seen, done) })) {
+			n++
+		}
+		require.Equal(t, 50, n)
+		require.Equal(t, []int{10, 20, 30, 40, 50}, seen)
+	})
+}

@@ -13,6 +13,7 @@ type options struct {
 	chunksize int
 	buffer    int // 0: two chunks per worker
 	retries   int
+	progress  func(done int)
 	mapOnly   []string // map options given, to refuse them in Submit
 	err       error
 }
@@ -56,6 +57,17 @@ func Retry(n int) Option {
 			o.err = errors.Join(o.err, fmt.Errorf("pool: Retry(%d): the number of retries cannot be negative", n))
 		}
 		o.retries = n
+	}
+}
+
+// Progress makes Map call fn each time a chunk finishes, with the number of
+// inputs finished so far, in whatever order they finish: the hook a command
+// needs to draw a progress bar over a long run. Calls never overlap; fn runs
+// on a goroutine of the pool and should return quickly.
+func Progress(fn func(done int)) Option {
+	return func(o *options) {
+		o.progress = fn
+		o.mapOnly = append(o.mapOnly, "Progress")
 	}
 }
 

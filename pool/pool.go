@@ -67,6 +67,14 @@ type Config struct {
 	// the initializer's own (a *TaskError).
 	Initializer *Task[struct{}, struct{}]
 
+	// Trace, when set, receives a Chrome trace-event file (JSON) of the
+	// pool's life when it stops: one track per worker, one slice per call,
+	// instant events for workers starting, exiting and crashing. Open it in
+	// https://ui.perfetto.dev. With Trace nil, the environment variable
+	// POOLSCHOOL_TRACE=file.json traces every pool of the process into
+	// that file; the package documentation describes the format.
+	Trace io.Writer
+
 	// MaxTasksPerWorker retires a worker after it has run this many calls
 	// (a Submit, or one Map chunk) and starts a fresh one when work is
 	// waiting, as Python's max_tasks_per_child does: a bound on what a
@@ -93,6 +101,9 @@ type Pool struct {
 	broken      error // the initializer failed: no work can run
 	stats       Stats // counters guarded by mu
 	msgs        msgCounters
+	workerSeq   int
+	tracer      *tracer // nil: no trace
+	serial      int64   // this pool's number in the process, for the trace
 	drained     chan struct{} // closed once closed && outstanding == 0
 	stopped     chan struct{} // closed once every worker is gone
 	stopOnce    sync.Once
@@ -136,6 +147,11 @@ func New(cfg Config) (*Pool, error) {
 	if p.cfg.Stderr == nil {
 		p.cfg.Stderr = os.Stderr
 	}
+	tr, err := newTracer(cfg.Trace)
+	if err != nil {
+		return nil, err
+	}
+	p.tracer, p.serial = tr, poolSerial.Add(1)
 	if cfg.Backend == Processes {
 		p.spawner = newSpawner()
 	}
@@ -580,6 +596,9 @@ func (p *Pool) beginStopLocked() {
 			}
 			if p.spawner != nil {
 				p.spawner.close()
+			}
+			if err := p.tracer.flush(); err != nil {
+				fmt.Fprintf(p.cfg.Stderr, "pool: writing the trace: %v\n", err)
 			}
 			close(p.stopped)
 		}()

@@ -26,6 +26,7 @@ type worker struct {
 	retiring bool    // takes no new calls
 	inflight []*call // sent or running, in the order sent
 	tasks    int     // calls completed
+	seq      int     // the pool's count of workers when this one started
 	exited   chan struct{}
 
 	// Processes.
@@ -42,13 +43,31 @@ type worker struct {
 
 func (w *worker) local() bool { return w.isLocal }
 
+// track returns the worker's trace track: its own process, or a numbered
+// track in the parent for a goroutine.
+func (w *worker) track() (pid, tid int) {
+	if w.isLocal {
+		return w.pid, w.seq
+	}
+	return w.pid, w.pid
+}
+
+func (w *worker) trackName() string {
+	if w.isLocal {
+		return fmt.Sprintf("goroutine worker %d", w.seq)
+	}
+	return fmt.Sprintf("worker %d", w.pid)
+}
+
 // startWorkerLocked adds a worker and starts it in the background.
 func (p *Pool) startWorkerLocked() {
-	w := &worker{p: p, exited: make(chan struct{})}
+	p.workerSeq++
+	w := &worker{p: p, seq: p.workerSeq, exited: make(chan struct{})}
 	p.workers = append(p.workers, w)
 	if p.cfg.Backend == Goroutines {
 		w.isLocal, w.ready, w.pid = true, true, os.Getpid()
 		p.stats.WorkersStarted++
+		p.tracer.instant(w, "worker start", nil)
 		w.wake = make(chan struct{}, 1)
 		go w.loopLocal()
 		return
@@ -173,6 +192,7 @@ func (w *worker) loopLocal() {
 			continue
 		}
 		c.state = callRunning
+		c.startedAt = time.Now()
 		p.mu.Unlock()
 
 		c.recv.started(w.pid)
@@ -189,6 +209,7 @@ func (w *worker) loopLocal() {
 		p.dispatchLocked()
 		p.mu.Unlock()
 		commit()
+		p.tracer.slice(w, c, c.startedAt, outcomeName(err))
 		p.finishCall(c, err)
 	}
 }
@@ -322,6 +343,7 @@ func (p *Pool) workerReady(w *worker) {
 	p.stats.WorkersStarted++
 	p.dispatchLocked()
 	p.mu.Unlock()
+	p.tracer.instant(w, "worker start", nil)
 }
 
 // onAck records that a worker started a call: it is running, and can no
@@ -334,6 +356,7 @@ func (p *Pool) onAck(w *worker, id uint64) {
 		return
 	}
 	c.state = callRunning
+	c.startedAt = time.Now()
 	if d := c.drop; d != nil {
 		c.drop = nil
 		if d.err == nil {
@@ -396,6 +419,7 @@ func (p *Pool) onResult(w *worker, id uint64, msg *parser) error {
 	if err == nil {
 		err = p.readOutcomes(w, c, msg)
 	}
+	p.tracer.slice(w, c, c.startedAt, outcomeName(err))
 	p.finishCall(c, err)
 	return nil
 }
@@ -519,9 +543,28 @@ func (p *Pool) workerExited(w *worker, state *os.ProcessState, startErr error) {
 	}
 	p.dispatchLocked()
 	p.mu.Unlock()
+	p.traceExit(w, werr, state)
 	for _, f := range failed {
+		if f.c.w == w && !f.c.startedAt.IsZero() {
+			p.tracer.slice(w, f.c, f.c.startedAt, outcomeName(f.err))
+		}
 		p.finishCall(f.c, f.err)
 	}
+}
+
+// traceExit records how a worker process ended.
+func (p *Pool) traceExit(w *worker, werr *WorkerError, state *os.ProcessState) {
+	if p.tracer == nil || state == nil {
+		return
+	}
+	name := "worker exit"
+	if !state.Success() {
+		name = "worker crash"
+	}
+	if w.retiring {
+		name = "worker retired"
+	}
+	p.tracer.instant(w, name, map[string]any{"exit_code": werr.ExitCode, "signal": int(werr.Signal)})
 }
 
 func (p *Pool) readyWorkersLocked() int {
