@@ -102,8 +102,8 @@ type Pool struct {
 	stats       Stats // counters guarded by mu
 	msgs        msgCounters
 	workerSeq   int
-	tracer      *tracer // nil: no trace
-	serial      int64   // this pool's number in the process, for the trace
+	tracer      *tracer       // nil: no trace
+	serial      int64         // this pool's number in the process, for the trace
 	drained     chan struct{} // closed once closed && outstanding == 0
 	stopped     chan struct{} // closed once every worker is gone
 	stopOnce    sync.Once
