@@ -102,6 +102,7 @@ type Pool struct {
 	stats       Stats // counters guarded by mu
 	msgs        msgCounters
 	workerSeq   int
+	queues      map[uint64]queueSink
 	tracer      *tracer       // nil: no trace
 	serial      int64         // this pool's number in the process, for the trace
 	drained     chan struct{} // closed once closed && outstanding == 0

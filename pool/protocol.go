@@ -30,17 +30,22 @@ const maxFrame = 1 << 30
 
 // Frame kinds, parent to worker.
 const (
-	kindCall   byte = 'C' // id, task name, n, n encoded arguments
-	kindDrop   byte = 'D' // id: forget this call if it has not started
-	kindCancel byte = 'X' // id: cancel the running call's context
+	kindCall        byte = 'C' // id, task name, n, n encoded arguments
+	kindDrop        byte = 'D' // id: forget this call if it has not started
+	kindCancel      byte = 'X' // id: cancel the running call's context
+	kindQueueAck    byte = 'q' // seq, status, message, credits: answer to a queue put
+	kindQueueRevoke byte = 'V' // queue id: give back your credits
 )
 
 // Frame kinds, worker to parent.
 const (
-	kindHello   byte = 'H' // pid, protocol version
-	kindAck     byte = 'A' // id: the call has started
-	kindDropped byte = 'd' // id: the call was dropped before it started
-	kindResult  byte = 'R' // id, n, n item outcomes
+	kindHello       byte = 'H' // pid, protocol version
+	kindAck         byte = 'A' // id: the call has started
+	kindDropped     byte = 'd' // id: the call was dropped before it started
+	kindResult      byte = 'R' // id, n, n item outcomes
+	kindQueuePut    byte = 'P' // queue id, seq, credited flag, encoded item
+	kindQueueReturn byte = 'r' // queue id, n: credits given back
+	kindQueueCancel byte = 'Y' // queue id, seq: withdraw a waiting put
 )
 
 // Item outcome statuses in a result frame.

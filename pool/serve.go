@@ -79,6 +79,9 @@ type server struct {
 	cond    sync.Cond
 	queue   []*serverCall // received, not started
 	running *serverCall
+	putSeq  uint64
+	puts    map[uint64]chan queueReply // queue puts waiting for the parent
+	credits map[uint64]int             // per queue: items we may put without waiting
 }
 
 type serverCall struct {
@@ -113,6 +116,7 @@ func serveWorker(parent string) int {
 	}
 	s := &server{w: bufio.NewWriterSize(out, 64<<10)}
 	s.cond.L = &s.mu
+	currentServer.Store(s)
 	hello := newFrame(kindHello).uvarint(uint64(os.Getpid())).uvarint(protocolVersion)
 	initErr := runInitializer()
 	appendOutcome(hello, nil, initErr)
@@ -170,6 +174,11 @@ func (s *server) readLoop(r *bufio.Reader) {
 			s.mu.Unlock()
 		case kindDrop:
 			s.drop(p.uvarint())
+		case kindQueueAck:
+			seq, status, msg, credits := p.uvarint(), p.byte1(), p.string(), p.uvarint()
+			s.onQueueAck(seq, queueReply{status: status, msg: msg, credits: int(credits)})
+		case kindQueueRevoke:
+			s.revokeCredits(p.uvarint())
 		case kindCancel:
 			id := p.uvarint()
 			s.mu.Lock()

@@ -241,6 +241,7 @@ func (w *worker) runProcess() {
 	cmd.Wait()
 	<-writerDone
 	fromWorker.Close()
+	p.queuesWorkerGone(w)
 	p.workerExited(w, cmd.ProcessState, nil)
 }
 
@@ -322,6 +323,16 @@ func (w *worker) readLoop(r *bufio.Reader) error {
 			return msg.err
 		}
 		switch kind {
+		case kindQueuePut:
+			seq, credited, blob := msg.uvarint(), msg.byte1() == 1, msg.bytes()
+			if msg.err != nil {
+				return msg.err
+			}
+			p.onQueuePut(w, id, seq, credited, blob)
+		case kindQueueReturn:
+			p.onQueueReturn(w, id, int(msg.uvarint()))
+		case kindQueueCancel:
+			p.onQueueCancel(w, id, msg.uvarint())
 		case kindAck:
 			p.onAck(w, id)
 		case kindDropped:
