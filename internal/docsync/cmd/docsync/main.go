@@ -1,0 +1,49 @@
+// Command docsync checks or rewrites the generated blocks of the book.
+//
+//	go run ./internal/docsync/cmd/docsync          # rewrite out-of-date blocks
+//	go run ./internal/docsync/cmd/docsync -check   # only report them (exit 1)
+//
+// Without file arguments it works on docs/*.md and docs/lessons/*.md of the
+// repository root given by -root (default: the current directory).
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+
+	"github.com/poolschool/poolschool/internal/docsync"
+)
+
+func main() {
+	check := flag.Bool("check", false, "report out-of-date blocks and exit 1 instead of rewriting them")
+	root := flag.String("root", ".", "the repository root that block paths are relative to")
+	flag.Parse()
+	docs := flag.Args()
+	if len(docs) == 0 {
+		var err error
+		if docs, err = docsync.Docs(*root); err != nil {
+			fmt.Fprintln(os.Stderr, "docsync:", err)
+			os.Exit(2)
+		}
+	}
+	run := docsync.Sync
+	if *check {
+		run = docsync.Check
+	}
+	ms, err := run(*root, docs...)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "docsync:", err)
+		os.Exit(2)
+	}
+	for _, m := range ms {
+		if *check {
+			fmt.Println(m)
+		} else {
+			fmt.Printf("%s:%d: rewrote the block from %s\n", m.Doc, m.Line, m.Src)
+		}
+	}
+	if *check && len(ms) > 0 {
+		os.Exit(1)
+	}
+}

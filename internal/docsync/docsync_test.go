@@ -1,0 +1,147 @@
+package docsync_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/poolschool/poolschool/internal/docsync"
+)
+
+// root is the repository root, seen from this package's directory.
+const root = "../.."
+
+// The book in the repository is in sync with the lessons and their golden
+// files. When this fails, run make docs.
+func TestDocsInSync(t *testing.T) {
+	docs, err := docsync.Docs(root)
+	require.NoError(t, err)
+	require.NotEmpty(t, docs, "no Markdown files under docs/")
+	ms, err := docsync.Check(root, docs...)
+	require.NoError(t, err)
+	for _, m := range ms {
+		t.Errorf("%s\n%s", m, cmp.Diff(m.Want, m.Got))
+	}
+}
+
+// Every lesson page shows its lesson's code and its proven output.
+func TestEveryLessonPageEmbedsItsLesson(t *testing.T) {
+	pages, err := filepath.Glob(filepath.Join(root, "docs", "lessons", "*.md"))
+	require.NoError(t, err)
+	require.NotEmpty(t, pages)
+	for _, page := range pages {
+		slug := strings.TrimSuffix(filepath.Base(page), ".md")
+		data, err := os.ReadFile(page)
+		require.NoError(t, err)
+		require.Contains(t, string(data), "<!-- code: lessons/"+slug+"/main.go -->", page)
+		require.Contains(t, string(data), "<!-- output: lessons/testdata/"+slug+".txtar ", page)
+	}
+}
+
+// fixture writes a small repository: one lesson, its golden file and a
+// page that embeds both, in sync.
+func fixture(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	write := func(name, text string) {
+		path := filepath.Join(dir, filepath.FromSlash(name))
+		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+		require.NoError(t, os.WriteFile(path, []byte(text), 0o644))
+	}
+	write("lessons/99-demo/main.go", "package main\n\nfunc main() { println(\"hi\") }\n")
+	write("lessons/testdata/99-demo.txtar", "exec 99-demo\n\n-- want.txt --\nhi\n")
+	write("docs/lessons/99-demo.md", `# Demo
+
+Some prose that docsync never touches.
+
+<!-- code: lessons/99-demo/main.go -->
+<!-- end -->
+
+It prints:
+
+<!-- output: lessons/testdata/99-demo.txtar want.txt -->
+<!-- end -->
+`)
+	// The empty blocks are filled by the first Sync.
+	ms, err := docsync.Sync(dir, "docs/lessons/99-demo.md")
+	require.NoError(t, err)
+	require.Len(t, ms, 2)
+	return dir
+}
+
+func read(t *testing.T, dir, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(name)))
+	require.NoError(t, err)
+	return string(b)
+}
+
+func TestSyncFillsBlocks(t *testing.T) {
+	dir := fixture(t)
+	want := "# Demo\n\nSome prose that docsync never touches.\n\n" +
+		"<!-- code: lessons/99-demo/main.go -->\n```go\npackage main\n\nfunc main() { println(\"hi\") }\n```\n<!-- end -->\n\n" +
+		"It prints:\n\n" +
+		"<!-- output: lessons/testdata/99-demo.txtar want.txt -->\n```text\nhi\n```\n<!-- end -->\n"
+	if diff := cmp.Diff(want, read(t, dir, "docs/lessons/99-demo.md")); diff != "" {
+		t.Fatalf("page after Sync (-want +got):\n%s", diff)
+	}
+	ms, err := docsync.Check(dir, "docs/lessons/99-demo.md")
+	require.NoError(t, err)
+	require.Empty(t, ms)
+}
+
+// Editing a code block by hand makes Check fail, naming the page and the
+// line; Sync puts the source back.
+func TestHandEditedCodeBlockFails(t *testing.T) {
+	dir := fixture(t)
+	page := filepath.Join(dir, "docs", "lessons", "99-demo.md")
+	good := read(t, dir, "docs/lessons/99-demo.md")
+	edited := strings.Replace(good, `println("hi")`, `println("hello")`, 1)
+	require.NotEqual(t, good, edited)
+	require.NoError(t, os.WriteFile(page, []byte(edited), 0o644))
+
+	ms, err := docsync.Check(dir, "docs/lessons/99-demo.md")
+	require.NoError(t, err)
+	require.Len(t, ms, 1)
+	require.Equal(t, "docs/lessons/99-demo.md:5: block from lessons/99-demo/main.go is out of date; run make docs", ms[0].String())
+	require.Contains(t, ms[0].Got, `"hello"`)
+
+	_, err = docsync.Sync(dir, "docs/lessons/99-demo.md")
+	require.NoError(t, err)
+	require.Equal(t, good, read(t, dir, "docs/lessons/99-demo.md"))
+}
+
+// Editing a shown output, or changing the golden file, is caught too.
+func TestStaleOutputBlockFails(t *testing.T) {
+	dir := fixture(t)
+	golden := filepath.Join(dir, "lessons", "testdata", "99-demo.txtar")
+	require.NoError(t, os.WriteFile(golden, []byte("exec 99-demo\n\n-- want.txt --\nhi there\n"), 0o644))
+	ms, err := docsync.Check(dir, "docs/lessons/99-demo.md")
+	require.NoError(t, err)
+	require.Len(t, ms, 1)
+	require.Equal(t, "lessons/testdata/99-demo.txtar", ms[0].Src)
+	require.Equal(t, "```text\nhi there\n```\n", ms[0].Want)
+}
+
+// Broken markers are errors, not silent skips.
+func TestBadMarkers(t *testing.T) {
+	cases := map[string]string{
+		"no end":              "<!-- code: lessons/99-demo/main.go -->\n```go\n```\n",
+		"output sans section": "<!-- output: lessons/testdata/99-demo.txtar -->\n<!-- end -->\n",
+		"missing source":      "<!-- code: lessons/nope/main.go -->\n<!-- end -->\n",
+		"missing section":     "<!-- output: lessons/testdata/99-demo.txtar nope.txt -->\n<!-- end -->\n",
+	}
+	for name, text := range cases {
+		t.Run(name, func(t *testing.T) {
+			dir := fixture(t)
+			require.NoError(t, os.WriteFile(filepath.Join(dir, "docs", "bad.md"), []byte(text), 0o644))
+			_, err := docsync.Check(dir, "docs/bad.md")
+			require.Error(t, err)
+			require.Contains(t, err.Error(), "docs/bad.md:1:")
+		})
+	}
+}

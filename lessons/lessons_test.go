@@ -1,0 +1,191 @@
+// Package lessons_test runs every lesson and compares its output with a
+// golden file: lessons/testdata/NN-slug.txtar. Timings and pids change from
+// run to run, so the output is normalised first (see normalize). Set
+// UPDATE_SCRIPTS=1 to rewrite the golden sections from a fresh run.
+package lessons_test
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+// binDir holds the lesson binaries, built once by TestMain.
+var binDir string
+
+func TestMain(m *testing.M) {
+	os.Exit(run(m))
+}
+
+func run(m *testing.M) int {
+	dir, err := os.MkdirTemp("", "lessons-bin-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	pkgs, err := lessonPackages()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	// One go build for all lessons: the pool package compiles once.
+	cmd := exec.Command("go", append([]string{"build", "-o", dir + string(filepath.Separator)}, pkgs...)...)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "building the lessons: %v\n%s", err, out)
+		return 1
+	}
+	binDir = dir
+	return m.Run()
+}
+
+// lessonPackages lists ./NN-slug for every lesson directory.
+func lessonPackages() ([]string, error) {
+	entries, err := os.ReadDir(".")
+	if err != nil {
+		return nil, err
+	}
+	var pkgs []string
+	for _, e := range entries {
+		if e.IsDir() && len(e.Name()) > 3 && e.Name()[0] >= '0' && e.Name()[0] <= '9' {
+			pkgs = append(pkgs, "./"+e.Name())
+		}
+	}
+	return pkgs, nil
+}
+
+// TestLessons runs testdata/*.txtar. Each script execs a lesson by its
+// directory name, normalises what it printed and compares it with want.txt.
+func TestLessons(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:                 "testdata",
+		WorkdirRoot:         t.TempDir(),
+		RequireExplicitExec: true,
+		RequireUniqueNames:  true,
+		UpdateScripts:       os.Getenv("UPDATE_SCRIPTS") == "1",
+		Setup: func(env *testscript.Env) error {
+			env.Setenv("PATH", binDir+string(os.PathListSeparator)+env.Getenv("PATH"))
+			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"normalize": cmdNormalize,
+		},
+	})
+}
+
+// Every lesson has a golden test, and every golden test a lesson.
+func TestEveryLessonHasAGoldenFile(t *testing.T) {
+	pkgs, err := lessonPackages()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range pkgs {
+		name := strings.TrimPrefix(p, "./")
+		if _, err := os.Stat(filepath.Join("testdata", name+".txtar")); err != nil {
+			t.Errorf("lesson %s has no golden test: %v", name, err)
+		}
+	}
+	scripts, _ := filepath.Glob(filepath.Join("testdata", "*.txtar"))
+	for _, s := range scripts {
+		name := strings.TrimSuffix(filepath.Base(s), ".txtar")
+		if !slices.Contains(pkgs, "./"+name) {
+			t.Errorf("golden test %s has no lesson", s)
+		}
+	}
+}
+
+// The patterns that normalize replaces everywhere.
+var (
+	durationRE = regexp.MustCompile(`\b(\d+h)?(\d+m)?\d+(\.\d+)?(ns|µs|us|ms|s)\b`)
+	ratioRE    = regexp.MustCompile(`\b\d+(\.\d+)?x\b`)
+	pidRE      = regexp.MustCompile(`\b(pid|worker) \d+`)
+)
+
+// normalize replaces what changes between runs with placeholders: Go
+// durations with <dur>, ratios such as 1.9x with <x>, and the number after
+// "pid" or "worker" with <pid>. Each extra regexp marks more run-dependent
+// text: the parts matched by its groups (or its whole match) become <n>.
+func normalize(s string, extra []*regexp.Regexp) string {
+	s = durationRE.ReplaceAllString(s, "<dur>")
+	s = ratioRE.ReplaceAllString(s, "<x>")
+	s = pidRE.ReplaceAllString(s, "$1 <pid>")
+	for _, re := range extra {
+		s = re.ReplaceAllStringFunc(s, func(m string) string {
+			sub := re.FindStringSubmatchIndex(m)
+			if len(sub) <= 2 {
+				return "<n>"
+			}
+			var b strings.Builder
+			last := 0
+			for g := 2; g+1 < len(sub); g += 2 {
+				if sub[g] < 0 {
+					continue
+				}
+				b.WriteString(m[last:sub[g]])
+				b.WriteString("<n>")
+				last = sub[g+1]
+			}
+			b.WriteString(m[last:])
+			return b.String()
+		})
+	}
+	return s
+}
+
+// cmdNormalize implements: normalize [-sort] file out [regexp...]
+// It writes file (or stdout/stderr) normalised to out; with -sort, its
+// lines are also sorted, for output whose order is up to the scheduler.
+func cmdNormalize(ts *testscript.TestScript, neg bool, args []string) {
+	if neg {
+		ts.Fatalf("unsupported: ! normalize")
+	}
+	sortLines := len(args) > 0 && args[0] == "-sort"
+	if sortLines {
+		args = args[1:]
+	}
+	if len(args) < 2 {
+		ts.Fatalf("usage: normalize [-sort] file out [regexp...]")
+	}
+	var extra []*regexp.Regexp
+	for _, a := range args[2:] {
+		re, err := regexp.Compile(a)
+		ts.Check(err)
+		extra = append(extra, re)
+	}
+	out := normalize(ts.ReadFile(args[0]), extra)
+	if sortLines {
+		lines := strings.SplitAfter(strings.TrimSuffix(out, "\n"), "\n")
+		for i := range lines {
+			lines[i] = strings.TrimSuffix(lines[i], "\n")
+		}
+		slices.Sort(lines)
+		out = strings.Join(lines, "\n") + "\n"
+	}
+	ts.Check(os.WriteFile(ts.MkAbs(args[1]), []byte(out), 0o644))
+}
+
+func TestNormalize(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{"Execution time: 17ms", "Execution time: <dur>"},
+		{"took 1.193s and 300µs, then 1m2.5s", "took <dur> and <dur>, then <dur>"},
+		{"(1.9x faster)", "(<x> faster)"},
+		{"pool: worker 22141 died; [pid 7] and pid 12", "pool: worker <pid> died; [pid <pid>] and pid <pid>"},
+		{"4 workers x 100 lines, 8 slices, sum 50005000", "4 workers x 100 lines, 8 slices, sum 50005000"},
+	}
+	for _, c := range cases {
+		if got := normalize(c.in, nil); got != c.want {
+			t.Errorf("normalize(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+	re := regexp.MustCompile(`counter in the parent: (\d+)`)
+	if got := normalize("counter in the parent: 993\n", []*regexp.Regexp{re}); got != "counter in the parent: <n>\n" {
+		t.Errorf("extra regexp: got %q", got)
+	}
+}
