@@ -72,11 +72,32 @@
 // process, pipe or goroutine of the pool outlives it. Shutdown can instead
 // return at once, cancel what has not started, or kill what still runs when
 // its context ends. Workers start on demand up to Config.Workers and idle
-// ones are reused. On Linux a worker dies with its parent, even one killed
+// ones are reused; Config.Initializer prepares each one before its first
+// task, Config.MaxTasksPerWorker replaces them after so many calls, and the
+// Retry option re-runs a task whose worker died. On Linux a worker dies with its parent, even one killed
 // by SIGKILL (a parent-death signal, set from a thread that lives as long as
 // the pool); on every system a worker exits when its command pipe closes.
 // Workers run in their own process group, so the terminal's Ctrl+C reaches
 // only the parent, which decides how to stop.
+//
+// # Talking to the parent while a task runs
+//
+// A task's result reaches the parent when the task ends. For progress and
+// partial results on the way, give the task a *Queue inside its argument:
+// it Puts, the parent Gets or ranges over All. The queue is bounded end to
+// end, so a fast producer waits for a slow reader instead of filling
+// memory, and a Put that returned is never lost, even if its worker dies
+// right after.
+//
+// Python's lecture lists pipes, queues, shared memory and locks side by
+// side. In Go, goroutines of one process share memory and talk over
+// channels; there is nothing to set up. Across processes this package
+// offers the Queue, and deliberately no shared memory: a shared segment
+// would bring back every hazard the process boundary removes (races, torn
+// writes, a crash leaving a lock held), and Go's garbage-collected values
+// cannot live in it anyway. To coordinate workers over something outside
+// the pool, such as a file, use the operating system's own locks (flock),
+// or better, let the parent own it and have the workers send it what to do.
 //
 // # Observability
 //

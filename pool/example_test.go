@@ -1,7 +1,9 @@
 package pool_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/big"
@@ -183,4 +185,106 @@ func ExamplePool_Shutdown() {
 	// shutdown: <nil>
 	// running task: <nil>
 	// queued task cancelled: true
+}
+
+// progressArgs carries a queue to the task: gob sends a reference to it,
+// and in the worker Put talks to the parent.
+type progressArgs struct {
+	Name     string
+	Steps    int
+	Progress *pool.Queue[string]
+}
+
+var longJob = pool.NewTask("longJob", func(ctx context.Context, a progressArgs) (int, error) {
+	for i := 1; i <= a.Steps; i++ {
+		if err := a.Progress.Put(ctx, fmt.Sprintf("%s: step %d of %d", a.Name, i, a.Steps)); err != nil {
+			return 0, err
+		}
+	}
+	return a.Steps, nil
+})
+
+// A task reports progress through a Queue while it runs; the parent reads
+// it until the queue is closed.
+func ExampleQueue() {
+	p, err := pool.New(pool.Config{Workers: 1})
+	if err != nil {
+		panic(err)
+	}
+	defer p.Close()
+	ctx := context.Background()
+
+	progress, err := pool.NewQueue[string](p, 4)
+	if err != nil {
+		panic(err)
+	}
+	job := pool.Submit(ctx, p, longJob, progressArgs{Name: "resize", Steps: 3, Progress: progress})
+	job.OnDone(func(*pool.Future[int]) { progress.Close() })
+
+	for msg := range progress.All(ctx) {
+		fmt.Println(msg)
+	}
+	fmt.Println(job.Result())
+	// Output:
+	// resize: step 1 of 3
+	// resize: step 2 of 3
+	// resize: step 3 of 3
+	// 3 <nil>
+}
+
+// The ctx given to Submit governs the running task: a task that honours it
+// stops at once; one that ignores it (spin) has its worker killed after
+// CancelGrace. Either way the future fails with the context's error.
+func ExampleSubmit_cancelRunning() {
+	p, err := pool.New(pool.Config{Workers: 2, CancelGrace: 100 * time.Millisecond})
+	if err != nil {
+		panic(err)
+	}
+	defer p.Close()
+
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	polite := pool.Submit(ctx, p, sleepTask, time.Hour)
+	stubborn := pool.Submit(ctx, p, spin, time.Hour)
+
+	fmt.Println("polite:", polite.Err())
+	fmt.Println("stubborn:", stubborn.Err())
+	// Output:
+	// polite: context deadline exceeded
+	// stubborn: context deadline exceeded
+}
+
+// Config.Trace receives a Chrome trace-event file when the pool stops: one
+// track per worker process and one slice per call, to open in
+// https://ui.perfetto.dev.
+func ExampleConfig_trace() {
+	var trace bytes.Buffer
+	p, err := pool.New(pool.Config{Workers: 2, Trace: &trace})
+	if err != nil {
+		panic(err)
+	}
+	numbers := make([]int, 12)
+	for range pool.Map(context.Background(), p, square, slices.Values(numbers), pool.Chunksize(4)) {
+	}
+	p.Close()
+
+	var file struct {
+		TraceEvents []struct {
+			Ph   string
+			Name string
+			Args map[string]any
+		}
+	}
+	if err := json.Unmarshal(trace.Bytes(), &file); err != nil {
+		panic(err)
+	}
+	for _, e := range file.TraceEvents {
+		if e.Ph == "X" {
+			fmt.Println(e.Name, "items", e.Args["first"], "to", e.Args["first"].(float64)+e.Args["count"].(float64)-1)
+		}
+	}
+	// Unordered output:
+	// square items 0 to 3
+	// square items 4 to 7
+	// square items 8 to 11
 }
