@@ -32,21 +32,9 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 	if fs.NArg() > 0 {
 		return exitCode(usageErr("check takes no arguments, got %q; pick one exercise with -ex NAME", fs.Arg(0)), stderr)
 	}
-	k, err := kit.Find(*kitDir)
+	k, exs, err := openExercises(*kitDir, *exName)
 	if err != nil {
 		return exitCode(err, stderr)
-	}
-	all, err := k.Exercises()
-	if err != nil {
-		return exitCode(err, stderr)
-	}
-	var names []string
-	if *exName != "" {
-		names = []string{*exName}
-	}
-	exs, err := kit.Select(all, names)
-	if err != nil {
-		return exitCode(usageErr("%v", err), stderr)
 	}
 	if len(exs) == 0 {
 		fmt.Fprintln(stdout, "No exercises to check yet: grader/checks holds no exercise folder.")
@@ -167,4 +155,26 @@ func saveLast(root string, rep *result.Report) error {
 		return err
 	}
 	return rep.WriteFile(filepath.Join(dir, "last-check.json"))
+}
+
+// openExercises finds the kit from dir and its exercises: all of them, or
+// the one named (an unknown name is a usage error).
+func openExercises(dir, name string) (*kit.Kit, []*spec.Exercise, error) {
+	k, err := kit.Find(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	all, err := k.Exercises()
+	if err != nil {
+		return nil, nil, err
+	}
+	var names []string
+	if name != "" {
+		names = []string{name}
+	}
+	exs, err := kit.Select(all, names)
+	if err != nil {
+		return nil, nil, usageErr("%v", err)
+	}
+	return k, exs, nil
 }

@@ -19,21 +19,9 @@ func cmdValidate(args []string, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
 		return exitCode(usageErr("usage: grader validate [-kit DIR] [-ex NAME]"), stderr)
 	}
-	k, err := kit.Find(*kitDir)
+	k, exs, err := openExercises(*kitDir, *exName)
 	if err != nil {
 		return exitCode(err, stderr)
-	}
-	all, err := k.Exercises()
-	if err != nil {
-		return exitCode(err, stderr)
-	}
-	var names []string
-	if *exName != "" {
-		names = []string{*exName}
-	}
-	exs, err := kit.Select(all, names)
-	if err != nil {
-		return exitCode(usageErr("%v", err), stderr)
 	}
 	if len(exs) == 0 {
 		fmt.Fprintln(stdout, "validate: no exercises under grader/checks yet; nothing to prove")
