@@ -101,11 +101,7 @@ func packageGradescope(args []string, stdout io.Writer) error {
 	if err := fl.Parse(args); err != nil || fl.NArg() > 0 {
 		return usageErr("usage: grader package gradescope [-kit DIR] [-ex NAME] [-o FILE.zip]")
 	}
-	k, err := kit.Find(*kitDir)
-	if err != nil {
-		return err
-	}
-	exs, err := k.Exercises()
+	k, exs, err := openExercises(*kitDir, "")
 	if err != nil {
 		return err
 	}
@@ -189,11 +185,7 @@ func packageClassroom(args []string, stdout io.Writer) error {
 	if err := fl.Parse(args); err != nil || fl.NArg() > 0 {
 		return usageErr("usage: grader package classroom [-kit DIR] [-o FILE]")
 	}
-	k, err := kit.Find(*kitDir)
-	if err != nil {
-		return err
-	}
-	exs, err := k.Exercises()
+	_, exs, err := openExercises(*kitDir, "")
 	if err != nil {
 		return err
 	}

@@ -5,7 +5,6 @@ import (
 	"io"
 	"strings"
 
-	"github.com/poolschool/poolschool/grader/kit"
 )
 
 // cmdRelease writes the student kit.
@@ -15,11 +14,7 @@ func cmdRelease(args []string, stdout io.Writer) error {
 	if err := fs.Parse(args); err != nil || fs.NArg() != 1 {
 		return usageErr("usage: grader release [-kit DIR] DIR (a new or empty folder)")
 	}
-	k, err := kit.Find(*kitDir)
-	if err != nil {
-		return err
-	}
-	exs, err := k.Exercises()
+	k, exs, err := openExercises(*kitDir, "")
 	if err != nil {
 		return err
 	}
