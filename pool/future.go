@@ -21,6 +21,7 @@ const (
 	Done
 )
 
+// String returns "pending", "running" or "done".
 func (s State) String() string {
 	switch s {
 	case Pending:

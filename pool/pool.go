@@ -25,6 +25,7 @@ const (
 	Goroutines
 )
 
+// String returns "processes" or "goroutines".
 func (b Backend) String() string {
 	switch b {
 	case Processes:
