@@ -142,9 +142,11 @@ func (f *Future[R]) Cancel() bool {
 var errCancelled = fmt.Errorf("pool: task cancelled before it started: %w", context.Canceled)
 
 // OnDone arranges for fn to be called once the future is done, at once if it
-// already is. Callbacks run in the order added, on a goroutine of the pool,
-// so they should be quick; a panicking callback is reported on standard
-// error and the next one still runs.
+// already is. Callbacks run in the order added, on a goroutine of the pool
+// that reads a worker's messages, so they should be quick and must not wait
+// on the pool (Result, Cancel, Close), which may need that very goroutine.
+// A panicking callback is reported on standard error and the next one still
+// runs.
 func (f *Future[R]) OnDone(fn func(*Future[R])) {
 	f.mu.Lock()
 	if f.state != Done {
