@@ -1,11 +1,14 @@
 # Lessons and the book (issue 7).
 #   make lessons   run every lesson, in order
-#   make docs      rewrite the code and output blocks of docs/ from the lessons
+#   make docs      draw docs/images/*.svg from the traces next to them, and
+#                  rewrite the code and output blocks of docs/ from the lessons
 #                  and their golden files (lessons/testdata/*.txtar)
-#   make golden    re-record the golden files from fresh runs, then make docs
+#   make traces    record the real traces those pictures come from, by
+#                  running lessons 5 (Config.Trace) and 9 (POOLSCHOOL_TRACE)
+#   make golden    re-record the golden files and the traces, then make docs
 LESSONS := $(sort $(dir $(wildcard lessons/[0-9][0-9]-*/main.go)))
 
-.PHONY: lessons docs docs-check golden
+.PHONY: lessons docs docs-check golden traces
 lessons:
 	@for d in $(LESSONS); do \
 		echo "=== go run ./$$d"; \
@@ -14,11 +17,19 @@ lessons:
 	done
 
 docs:
+	$(GO) run ./internal/tracesvg/cmd/tracesvg -dir docs/images
 	$(GO) run ./internal/docsync/cmd/docsync
 
 docs-check:
+	$(GO) run ./internal/tracesvg/cmd/tracesvg -dir docs/images -check
 	$(GO) run ./internal/docsync/cmd/docsync -check
+
+traces:
+	@mkdir -p docs/images
+	$(GO) run ./lessons/05-chunksize -trace docs/images/05-chunksize.trace.json >/dev/null
+	POOLSCHOOL_TRACE=docs/images/09-debugging.trace.json $(GO) run ./lessons/09-debugging >/dev/null 2>&1
 
 golden:
 	UPDATE_SCRIPTS=1 $(GO) test -count=1 ./lessons/
-	$(GO) run ./internal/docsync/cmd/docsync
+	$(MAKE) traces
+	$(MAKE) docs

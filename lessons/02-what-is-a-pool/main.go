@@ -6,7 +6,10 @@
 // only when work arrives and then keeps reusing it.
 //
 // Every task here returns the pid of the process that ran it, so we can
-// see which worker did what.
+// see which worker did what. The last part shows the two settings of a
+// worker's life: Config.Initializer runs once in each worker before its
+// first task, and Config.MaxTasksPerWorker replaces a worker after a number
+// of tasks (Python's initializer and max_tasks_per_child).
 package main
 
 import (
@@ -69,7 +72,43 @@ func main() {
 	workers := distinct(pids)
 	fmt.Printf("distinct worker processes: %d\n", len(workers))
 	fmt.Printf("the parent ran none of them: %v\n", !slices.Contains(workers, os.Getpid()))
+
+	// One worker, set up once, retired after every third task.
+	fmt.Println("\n== A worker's life: Initializer and MaxTasksPerWorker 3 ==")
+	p2, err := pool.New(pool.Config{Workers: 1, Initializer: setup, MaxTasksPerWorker: 3})
+	if err != nil {
+		panic(err)
+	}
+	defer p2.Close()
+	pids = pids[:0]
+	for i := range 7 {
+		l, err := pool.Submit(ctx, p2, whoSetMeUp, i).Result()
+		if err != nil {
+			panic(err)
+		}
+		pids = append(pids, l.PID)
+		fmt.Printf("task %d ran in pid %d, set up by its own initializer: %v\n", i+1, l.PID, l.SetUpBy == l.PID)
+	}
+	st := p2.Stats()
+	fmt.Printf("distinct worker processes: %d (started %d, retired %d)\n", len(distinct(pids)), st.WorkersStarted, st.WorkersRetired)
 }
+
+// setUpBy is set by the initializer, once in each worker process: the place
+// for what every task needs and none should repeat, such as opening a
+// database or loading a model.
+var setUpBy int
+
+var setup = pool.NewTask("setup", func(_ context.Context, _ struct{}) (struct{}, error) {
+	setUpBy = os.Getpid()
+	return struct{}{}, nil
+})
+
+// life reports the worker that ran it and the process its initializer ran in.
+type life struct{ PID, SetUpBy int }
+
+var whoSetMeUp = pool.NewTask("whoSetMeUp", func(_ context.Context, _ int) (life, error) {
+	return life{os.Getpid(), setUpBy}, nil
+})
 
 // distinct returns the different values of pids, sorted.
 func distinct(pids []int) []int {

@@ -6,13 +6,17 @@
 // after the other and sends the n results back together. Fewer messages,
 // coarser load balancing. This lesson measures both effects.
 //
-// The pool does not count its messages yet, so we compute them: n inputs
-// in chunks of c make ceil(n/c) messages each way. A task that reports the
-// pid that ran it shows that a chunk never splits across workers.
+// The pool counts what it sends (p.Stats()): the lesson reads how many
+// chunks went to the workers during each run and checks the count against
+// the arithmetic, n inputs in chunks of c make ceil(n/c) chunks. A task that
+// reports the pid that ran it shows that a chunk never splits across
+// workers. With -trace file.json, the skewed run at the end is also
+// recorded as a trace (Config.Trace) that https://ui.perfetto.dev opens.
 package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"os"
 	"slices"
@@ -50,6 +54,8 @@ var skewed = pool.NewTask("skewed", func(_ context.Context, d time.Duration) (in
 
 func main() {
 	pool.Main()
+	traceFile := flag.String("trace", "", "write a trace of the skewed run to this `file` (JSON)")
+	flag.Parse()
 	ctx := context.Background()
 
 	p, err := pool.New(pool.Config{Workers: 4})
@@ -67,7 +73,7 @@ func main() {
 		lists = append(lists, seq(i, i+10))
 	}
 	for _, c := range []int{1, 5} {
-		start := time.Now()
+		start, before := time.Now(), p.Stats()
 		var out [][]int
 		for r, err := range pool.Map(ctx, p, processData, slices.Values(lists), pool.Chunksize(c)) {
 			if err != nil {
@@ -80,14 +86,15 @@ func main() {
 				fmt.Println(r)
 			}
 		}
-		fmt.Printf("chunksize %d: %2d messages each way, %v\n", c, messages(len(lists), c), time.Since(start).Round(10*time.Millisecond))
+		elapsed := time.Since(start).Round(10 * time.Millisecond)
+		fmt.Printf("chunksize %d: %2d chunks sent (expected %2d), %v\n", c, chunksSince(p, before), expected(len(lists), c), elapsed)
 	}
 
 	// Five thousand tiny tasks: the message cost is everything.
 	fmt.Println("\n== 5000 tiny tasks ==")
 	const n = 5000
 	for _, c := range []int{1, 10, 100, 1000} {
-		start := time.Now()
+		start, before := time.Now(), p.Stats()
 		sum := 0
 		for r, err := range pool.Map(ctx, p, tiny, slices.Values(seq(0, n)), pool.Chunksize(c)) {
 			if err != nil {
@@ -95,7 +102,10 @@ func main() {
 			}
 			sum += r
 		}
-		fmt.Printf("chunksize %4d: %4d messages each way, sum %d, %v\n", c, messages(n, c), sum, time.Since(start).Round(time.Millisecond))
+		elapsed := time.Since(start).Round(time.Millisecond)
+		after := p.Stats()
+		fmt.Printf("chunksize %4d: %4d chunks sent (expected %4d), sum %d, %v, messages to workers %d\n",
+			c, chunksSince(p, before), expected(n, c), sum, elapsed, after.MessagesSent-before.MessagesSent)
 	}
 
 	// Which worker ran which input: with chunksize 4, inputs 0-3 share one
@@ -119,24 +129,58 @@ func main() {
 	for range 7 {
 		work = append(work, 60*time.Millisecond)
 	}
-	p2, err := pool.New(pool.Config{Workers: 2})
+	cfg := pool.Config{Workers: 2}
+	if *traceFile != "" {
+		f, err := os.Create(*traceFile)
+		if err != nil {
+			panic(err)
+		}
+		defer f.Close()
+		cfg.Trace = f // written when the pool stops
+	}
+	p2, err := pool.New(cfg)
 	if err != nil {
 		panic(err)
 	}
-	defer p2.Close()
 	for _, c := range []int{1, 4, 8} {
-		start := time.Now()
+		start, before := time.Now(), p2.Stats()
 		for _, err := range pool.Map(ctx, p2, skewed, slices.Values(work), pool.Chunksize(c)) {
 			if err != nil {
 				panic(err)
 			}
 		}
-		fmt.Printf("chunksize %d: messages each way %d, %v\n", c, messages(len(work), c), time.Since(start).Round(10*time.Millisecond))
+		elapsed := time.Since(start).Round(10 * time.Millisecond)
+		fmt.Printf("chunksize %d: chunks sent %d (expected %d), busy workers %d, %v\n",
+			c, chunksSince(p2, before), expected(len(work), c), len(busy(p2, before)), elapsed)
+	}
+	if err := p2.Close(); err != nil {
+		panic(err)
 	}
 }
 
-// messages is how many messages n inputs in chunks of c take.
-func messages(n, c int) int { return (n + c - 1) / c }
+// expected is the arithmetic: n inputs in chunks of c make ceil(n/c) chunks.
+func expected(n, c int) int { return (n + c - 1) / c }
+
+// chunksSince is how many chunks (one message each, carrying work) p sent
+// to its workers since the snapshot before, as the pool counted them.
+func chunksSince(p *pool.Pool, before pool.Stats) int {
+	n := 0
+	for pid, k := range p.Stats().ChunksByPID {
+		n += k - before.ChunksByPID[pid]
+	}
+	return n
+}
+
+// busy returns the pids of the workers that ran a chunk since before.
+func busy(p *pool.Pool, before pool.Stats) []int {
+	var pids []int
+	for pid, k := range p.Stats().ChunksByPID {
+		if k > before.ChunksByPID[pid] {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
+}
 
 // seq returns lo, lo+1, ..., hi-1.
 func seq(lo, hi int) []int {

@@ -1,9 +1,11 @@
 // Lesson 9: debugging.
 //
-// Two habits make pool programs easier to debug. First, log with the pid:
+// Three habits make pool programs easier to debug. First, log with the pid:
 // with several processes writing to the same terminal, a line is only
 // useful if it says which process wrote it. Second, call pool.Main first
-// in main, and know what it protects you from.
+// in main, and know what it protects you from. Third, when the question is
+// "who ran what, and when", record a trace: run the program with
+// POOLSCHOOL_TRACE=trace.json and open that file in https://ui.perfetto.dev.
 package main
 
 import (
@@ -15,6 +17,7 @@ import (
 	"os/exec"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/poolschool/poolschool/pool"
 )
@@ -28,6 +31,17 @@ var logger = log.New(os.Stderr, fmt.Sprintf("[pid %d] ", os.Getpid()), 0)
 var square = pool.NewTask("square", func(_ context.Context, n int) (int, error) {
 	logger.Printf("square(%d) starts", n)
 	return n * n, nil
+})
+
+// step pretends to work for n times 20ms, except that input 5 then hits a
+// bug that ends its worker process.
+var step = pool.NewTask("step", func(_ context.Context, n int) (int, error) {
+	time.Sleep(time.Duration(n) * 20 * time.Millisecond)
+	if n == 5 {
+		logger.Printf("step(5) hits a bug and exits")
+		os.Exit(3)
+	}
+	return n, nil
 })
 
 // forgetEnv makes this program skip pool.Main, to show what goes wrong.
@@ -68,8 +82,9 @@ func main() {
 	fmt.Println("\n== Forgetting pool.Main ==")
 	// Run this program again as a child with pool.Main skipped. Its workers
 	// inherit the setting, so they skip Main too and run main from the top.
+	// The child must not trace: its pool would write over our trace file.
 	cmd := exec.Command(os.Args[0])
-	cmd.Env = append(os.Environ(), forgetEnv+"=1")
+	cmd.Env = append(os.Environ(), forgetEnv+"=1", "POOLSCHOOL_TRACE=")
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
@@ -81,5 +96,17 @@ func main() {
 			fmt.Println("each of its workers said:", strings.TrimSpace(line))
 			break
 		}
+	}
+
+	fmt.Println("\n== A run worth a trace ==")
+	// Eight calls of different lengths on two workers, one of which dies.
+	// With POOLSCHOOL_TRACE=trace.json in the environment, the pool writes
+	// the whole program's calls to trace.json when it closes.
+	for r, err := range pool.Map(context.Background(), p, step, slices.Values([]int{1, 2, 3, 4, 5, 6, 7, 8})) {
+		if err != nil {
+			fmt.Println("error:", err)
+			continue
+		}
+		fmt.Println("step", r, "done")
 	}
 }
