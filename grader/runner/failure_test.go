@@ -46,3 +46,18 @@ func TestCondition(t *testing.T) {
 		t.Fatal("gpu gave no error")
 	}
 }
+
+func TestParallelCondition(t *testing.T) {
+	if _, err := condition("parallel:x"); err == nil {
+		t.Fatal("parallel:x gave no error")
+	}
+	ok, err := condition("parallel:100000")
+	if err != nil || ok {
+		t.Fatalf("parallel:100000 = %v, %v; no machine here has that many CPUs", ok, err)
+	}
+	// The measure itself depends on the machine's load, so only its sanity
+	// is asserted: some work got done.
+	if e := parallelEfficiency(1); e <= 0 {
+		t.Fatalf("parallelEfficiency(1) = %.2f, want a positive ratio", e)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -155,8 +156,10 @@ func (j *job) setup(env *testscript.Env) error {
 type jobKey struct{}
 
 // condition implements the grader's script conditions: [cpus:N] holds when
-// this machine gives the grader at least N CPUs, [root] when the grader
-// runs as root.
+// this machine gives the grader at least N CPUs, [parallel:N] when N of them
+// are free enough right now to run N programs at full speed (a busy machine
+// cannot show a speed-up, and a check must not fail a student for that),
+// [root] when the grader runs as root.
 func condition(cond string) (bool, error) {
 	if n, ok := strings.CutPrefix(cond, "cpus:"); ok {
 		want, err := strconv.Atoi(n)
@@ -165,8 +168,50 @@ func condition(cond string) (bool, error) {
 		}
 		return runtime.NumCPU() >= want, nil
 	}
+	if n, ok := strings.CutPrefix(cond, "parallel:"); ok {
+		want, err := strconv.Atoi(n)
+		if err != nil || want < 1 {
+			return false, fmt.Errorf("parallel:N needs a positive number, not %q", n)
+		}
+		return runtime.NumCPU() >= want && parallelEfficiency(want) >= 0.75, nil
+	}
 	if cond == "root" {
 		return sandbox.Root(), nil
 	}
-	return false, fmt.Errorf("unknown condition %q (the grader knows cpus:N and root)", cond)
+	return false, fmt.Errorf("unknown condition %q (the grader knows cpus:N, parallel:N and root)", cond)
+}
+
+// parallelEfficiency measures how much of n CPUs the grader gets now: the
+// work n threads spinning together do in a fixed time, against n times the
+// work of one thread alone. Each side keeps its best of three tries, so one
+// unlucky moment does not decide.
+func parallelEfficiency(n int) float64 {
+	const slot = 100 * time.Millisecond
+	spin := func() int64 {
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		var count int64
+		for end := time.Now().Add(slot); time.Now().Before(end); {
+			for range 1000 {
+				count++
+			}
+		}
+		return count
+	}
+	var alone, together int64
+	for range 3 {
+		alone = max(alone, spin())
+		counts := make([]int64, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Go(func() { counts[i] = spin() })
+		}
+		wg.Wait()
+		var sum int64
+		for _, c := range counts {
+			sum += c
+		}
+		together = max(together, sum)
+	}
+	return float64(together) / float64(int64(n)*max(alone, 1))
 }

@@ -1,0 +1,69 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+// TestHomework runs grader/testdata/homework/*.txtar against the real kit
+// (the repository itself) and its three homework exercises: a student's
+// make check from a fresh kit, and a class grade over the reference
+// solutions, the starters and hand-made, partly right submissions kept in
+// grader/testdata/homework/class. It builds and runs every exercise many
+// times, so -short skips it.
+func TestHomework(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and grades the three homework exercises; skipped with -short")
+	}
+	root, err := filepath.Abs("../../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	class, err := filepath.Abs("../../testdata/homework/class")
+	if err != nil {
+		t.Fatal(err)
+	}
+	testscript.Run(t, testscript.Params{
+		Dir:                 "../../testdata/homework",
+		WorkdirRoot:         t.TempDir(),
+		RequireExplicitExec: true,
+		RequireUniqueNames:  true,
+		UpdateScripts:       os.Getenv("UPDATE_SCRIPTS") != "",
+		Setup: func(env *testscript.Env) error {
+			home := filepath.Join(env.WorkDir, ".home")
+			env.Setenv("HOME", home)
+			env.Setenv("NO_COLOR", "")
+			env.Setenv("KITROOT", root)
+			env.Setenv("CLASS", class)
+			for _, k := range []string{"GOCACHE", "GOMODCACHE", "GOFLAGS", "GOTOOLCHAIN", "GOPROXY"} {
+				if v := os.Getenv(k); v != "" {
+					env.Setenv(k, v)
+				}
+			}
+			for _, k := range []string{"GOCACHE", "GOMODCACHE"} {
+				if os.Getenv(k) == "" {
+					out, err := exec.Command("go", "env", k).Output()
+					if err == nil {
+						env.Setenv(k, strings.TrimSpace(string(out)))
+					}
+				}
+			}
+			return os.MkdirAll(home, 0o755)
+		},
+		Condition: func(cond string) (bool, error) {
+			if n, ok := strings.CutPrefix(cond, "cpus:"); ok {
+				want, err := strconv.Atoi(n)
+				return runtime.NumCPU() >= want, err
+			}
+			return false, fmt.Errorf("unknown condition %q", cond)
+		},
+	})
+}
