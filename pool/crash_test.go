@@ -5,12 +5,15 @@ import (
 	"errors"
 	"os"
 	"slices"
+	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/poolschool/poolschool/pool"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
 )
 
 // The crash matrix of CPython's test_deadlock.py. CPython breaks the whole
@@ -68,6 +71,12 @@ func TestCrashMatrix(t *testing.T) {
 			func(t *testing.T, p *pool.Pool) error {
 				err := pool.Submit(t.Context(), p, mapRace, 0).Err()
 				require.Contains(t, err.Error(), "concurrent map writes")
+				return err
+			}, workerDied(2, 0)},
+		{"task runs out of memory", "test_crash_during_func_exec_on_worker",
+			func(t *testing.T, p *pool.Pool) error {
+				err := pool.Submit(t.Context(), p, exhaustMemory, 0).Err()
+				require.ErrorIs(t, err, pool.ErrWorkerDied)
 				return err
 			}, workerDied(2, 0)},
 		{"runtime.Goexit in the task", "test_exit_during_func_exec_on_worker",
@@ -193,3 +202,31 @@ func TestWorkerErrorCarriesStderr(t *testing.T) {
 	require.Equal(t, "mapRace", we.Task)
 	require.Regexp(t, `^pool: worker \d+ died running task "mapRace": exit status 2 \(fatal error: concurrent map writes\)$`, err.Error())
 }
+
+// exhaustMemory caps its worker's address space a little above what it
+// uses, then allocates until the Go runtime dies of "out of memory", as a
+// worker does when a task outgrows the memory the system gives it.
+var exhaustMemory = pool.NewTask("exhaustMemory", func(_ context.Context, _ int) (int, error) {
+	status, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0, err
+	}
+	var vmKB uint64
+	for line := range strings.Lines(string(status)) {
+		if rest, ok := strings.CutPrefix(line, "VmSize:"); ok {
+			vmKB, _ = strconv.ParseUint(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+		}
+	}
+	limit := vmKB<<10 + 256<<20
+	if err := unix.Setrlimit(unix.RLIMIT_AS, &unix.Rlimit{Cur: limit, Max: limit}); err != nil {
+		return 0, err
+	}
+	var hoard [][]byte
+	for {
+		b := make([]byte, 32<<20)
+		for i := range b {
+			b[i] = 1
+		}
+		hoard = append(hoard, b)
+	}
+})
