@@ -65,6 +65,9 @@ func RunCheckMain(stdin io.Reader, stdout, stderr io.Writer) int {
 	if err := sandbox.PrivateProc(); err != nil {
 		fmt.Fprintf(stderr, "grader: %v\n", err)
 	}
+	if err := sandbox.PrivateDisk(j.WorkRoot, DefaultDisk); err != nil {
+		fmt.Fprintf(stderr, "grader: %v\n", err)
+	}
 	_ = sandbox.BecomeSubreaper()
 	_ = sandbox.NotDumpable()
 	start := time.Now()

@@ -23,9 +23,12 @@ const (
 	DefaultProcs    = 256
 	DefaultFileSize = 64 << 20
 	DefaultFiles    = 256
-	BuildTimeout    = 3 * time.Minute
-	buildOutput     = 64 << 10
-	logCap          = 8 << 10
+	// DefaultDisk bounds what one check may write in its work folder,
+	// where the grader can give it a disk of its own (as root on Linux).
+	DefaultDisk  = 256 << 20
+	BuildTimeout = 3 * time.Minute
+	buildOutput  = 64 << 10
+	logCap       = 8 << 10
 )
 
 // Runner grades exercises of one working tree or one student's copy.

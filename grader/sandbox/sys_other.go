@@ -40,3 +40,6 @@ func KillDescendants(root int) int { return 0 }
 
 // PrivateProc is a no-op outside Linux.
 func PrivateProc() error { return nil }
+
+// PrivateDisk is a no-op outside Linux.
+func PrivateDisk(dir string, size int64) error { return nil }
