@@ -86,6 +86,9 @@ func encodeValue(ptr any) ([]byte, error) {
 	if isEmptyStruct(ptr) {
 		return nil, nil
 	}
+	if b, ok := encodeGobFast(ptr); ok {
+		return b, nil
+	}
 	var buf bytes.Buffer
 	if err := gob.NewEncoder(&buf).Encode(ptr); err != nil {
 		return nil, err
@@ -93,9 +96,10 @@ func encodeValue(ptr any) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// decodeValue decodes a value written by encodeValue into ptr.
+// decodeValue decodes a value written by encodeValue into ptr. The value
+// may share b's memory (decodeGobFast).
 func decodeValue(b []byte, ptr any) error {
-	if isEmptyStruct(ptr) {
+	if isEmptyStruct(ptr) || decodeGobFast(b, ptr) {
 		return nil
 	}
 	return gob.NewDecoder(bytes.NewReader(b)).Decode(ptr)
@@ -108,8 +112,12 @@ func isEmptyStruct(ptr any) bool { return reflect.TypeOf(ptr) == emptyStruct }
 // frame builds one message. The zero value is not usable: start with newFrame.
 type frame struct{ b []byte }
 
-func newFrame(kind byte) *frame {
-	f := &frame{b: make([]byte, 5, 64)}
+func newFrame(kind byte) *frame { return newFrameSize(kind, 64) }
+
+// newFrameSize starts a frame with room for size bytes, so that a frame
+// whose size is known up front is built without copying it as it grows.
+func newFrameSize(kind byte, size int) *frame {
+	f := &frame{b: make([]byte, 5, max(size, 5))}
 	f.b[4] = kind
 	return f
 }

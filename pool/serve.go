@@ -108,6 +108,12 @@ func serveWorker(parent string) int {
 	// they would keep them open after this worker dies.
 	syscall.CloseOnExec(fdCommands)
 	syscall.CloseOnExec(fdResults)
+	// The pipes arrive in blocking mode. Non-blocking, they go through the
+	// netpoller: the thread that wakes for a call's frame then runs the
+	// call too, where a reader blocked in read(2) would hold its thread and
+	// leave the call to be stolen by another.
+	syscall.SetNonblock(fdCommands, true)
+	syscall.SetNonblock(fdResults, true)
 	in := os.NewFile(fdCommands, "pool-commands")
 	out := os.NewFile(fdResults, "pool-results")
 	if in == nil || out == nil {
@@ -124,20 +130,12 @@ func serveWorker(parent string) int {
 		return 1
 	}
 	go s.readLoop(bufio.NewReaderSize(in, 64<<10))
-	for {
-		c := s.next()
-		res := s.run(c)
-		s.mu.Lock()
-		s.running = nil
-		s.mu.Unlock()
-		c.cancel()
-		if err := s.send(res); err != nil {
-			return 1
-		}
-	}
+	exit := make(chan int)
+	go s.runCalls(exit)
+	return <-exit
 }
 
-// send writes one frame to the parent.
+// send writes one frame to the parent, with any result written before it.
 func (s *server) send(b []byte) error {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
@@ -145,6 +143,25 @@ func (s *server) send(b []byte) error {
 		return err
 	}
 	return s.w.Flush()
+}
+
+// flush sends what write left in the buffer.
+func (s *server) flush() error {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	return s.w.Flush()
+}
+
+// write buffers a result frame without sending it: when the next call is
+// already queued, its acknowledgement follows at once and both leave in one
+// write, which halves the wake-ups of a busy worker and its parent. next
+// flushes before it waits, so a result never waits for work to arrive, and
+// the frames that follow a result all flush.
+func (s *server) write(b []byte) error {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	_, err := s.w.Write(b)
+	return err
 }
 
 // readLoop handles the parent's frames. When the command pipe closes, the
@@ -209,11 +226,15 @@ func (s *server) drop(id uint64) {
 
 // next waits for the oldest queued call, marks it running and acknowledges
 // it. The acknowledgement is sent under s.mu, so that a drop for the same
-// call is answered either before it (dropped) or after it (too late).
+// call is answered either before it (dropped) or after it (too late). It
+// is flushed before the call runs, with the previous call's result, so a
+// task that kills the process was acknowledged: the parent counts it as
+// the call that died.
 func (s *server) next() *serverCall {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for len(s.queue) == 0 {
+		s.flush()
 		s.cond.Wait()
 	}
 	c := s.queue[0]
@@ -224,34 +245,65 @@ func (s *server) next() *serverCall {
 	return c
 }
 
-// run runs every item of a call and returns the result frame. The items run
-// on a goroutine of their own, so that a task calling runtime.Goexit ends
-// that goroutine and fails its item instead of stalling the worker.
-func (s *server) run(c *serverCall) []byte {
-	t := lookupTask(c.task)
-	result := make(chan []byte, 1)
-	go func() {
-		f := newFrame(kindResult).uvarint(c.id).uvarint(uint64(len(c.args)))
-		i := 0
-		defer func() {
-			// Reached with items left only when a task called Goexit.
-			for ; i < len(c.args); i++ {
-				appendOutcome(f, nil, &panicError{value: "task called runtime.Goexit"})
-			}
-			result <- f.done()
-		}()
-		for ; i < len(c.args); i++ {
+// inProgress is the call runCalls is in the middle of: its result frame so
+// far and the item it is running.
+type inProgress struct {
+	c *serverCall
+	f *frame
+	i int
+}
+
+// runCalls runs the calls one at a time in arrival order and sends their
+// results. Items run on this goroutine, so that a call costs no goroutine
+// of its own; a task that calls runtime.Goexit ends the goroutine, and the
+// deferred function then fails that item and the call's remaining ones,
+// sends the result and starts a new runCalls in its place. It ends the
+// process through exit when the parent can no longer be written to.
+func (s *server) runCalls(exit chan<- int) {
+	var cur inProgress
+	defer func() {
+		if cur.c == nil {
+			return
+		}
+		// Reached only when a task called Goexit.
+		for ; cur.i < len(cur.c.args); cur.i++ {
+			appendOutcome(cur.f, nil, &panicError{value: "task called runtime.Goexit"})
+		}
+		if s.finish(cur.c, cur.f.done()) != nil {
+			exit <- 1
+			return
+		}
+		go s.runCalls(exit)
+	}()
+	for {
+		c := s.next()
+		t := lookupTask(c.task)
+		cur = inProgress{c: c, f: newFrame(kindResult).uvarint(c.id).uvarint(uint64(len(c.args)))}
+		for ; cur.i < len(c.args); cur.i++ {
 			if t == nil {
-				f.byte1(statusUnknownTask).string(fmt.Sprintf("task %q is not registered in worker %d; "+
+				cur.f.byte1(statusUnknownTask).string(fmt.Sprintf("task %q is not registered in worker %d; "+
 					"register tasks at package level with pool.NewTask so that worker processes have them too",
 					c.task, os.Getpid()))
 				continue
 			}
-			out, err := runItem(c.ctx, t, c.args[i])
-			appendOutcome(f, out, err)
+			out, err := runItem(c.ctx, t, c.args[cur.i])
+			appendOutcome(cur.f, out, err)
 		}
-	}()
-	return <-result
+		cur.c = nil
+		if s.finish(c, cur.f.done()) != nil {
+			exit <- 1
+			return
+		}
+	}
+}
+
+// finish ends a call and writes its result.
+func (s *server) finish(c *serverCall, result []byte) error {
+	s.mu.Lock()
+	s.running = nil
+	s.mu.Unlock()
+	c.cancel()
+	return s.write(result)
 }
 
 // appendOutcome adds one item's outcome to a result frame.

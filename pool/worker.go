@@ -3,6 +3,7 @@ package pool
 import (
 	"bufio"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -83,7 +84,11 @@ func (w *worker) send(c *call) {
 		w.signal()
 		return
 	}
-	f := newFrame(kindCall).uvarint(c.id).string(c.task).uvarint(uint64(len(c.args)))
+	size := 5 + 3*binary.MaxVarintLen64 + len(c.task)
+	for _, a := range c.args {
+		size += binary.MaxVarintLen64 + len(a)
+	}
+	f := newFrameSize(kindCall, size).uvarint(c.id).string(c.task).uvarint(uint64(len(c.args)))
 	for _, a := range c.args {
 		f.bytes(a)
 	}
@@ -262,6 +267,8 @@ func (w *worker) startProcess() (cmd *exec.Cmd, toWorker, fromWorker *os.File, e
 		cmdW.Close()
 		return nil, nil, nil, fmt.Errorf("pool: starting a worker: %w", err)
 	}
+	growPipe(cmdW)
+	growPipe(resW)
 	cmd = exec.Command(exe)
 	cmd.Args = []string{os.Args[0]}
 	cmd.Env = append(os.Environ(), envWorker+"="+strconv.Itoa(os.Getpid()))
