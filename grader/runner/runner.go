@@ -202,8 +202,13 @@ func (r *Runner) runCheck(ctx context.Context, ex *spec.Exercise, c *spec.Check,
 		wrappers[prog] = bin
 	}
 	script := c.File
+	// The whole check, every process of it, gets twice the memory of one
+	// process plus some slack: room for a pool's parent and a worker, none
+	// for a fork bomb of memory hogs.
+	cg := sandbox.NewCgroup(2*c.Memory + 512<<20)
+	defer cg.Remove()
 	j := job{Script: script, WorkRoot: wsDir, Timeout: c.Timeout, Vars: vars, BinDir: binDir,
-		User: r.User, Limits: limits, Events: events, Self: r.Self, Wrappers: wrappers}
+		User: r.User, Limits: limits, Events: events, Self: r.Self, Wrappers: wrappers, Cgroup: cg.Path()}
 	in, _ := json.Marshal(j)
 	cmd := r.Self.Command("__run-check")
 	cmd.Stdin = bytes.NewReader(in)

@@ -98,6 +98,11 @@ func Isolation(u User) string {
 	} else {
 		parts = append(parts, "no PID namespace (fallback: child subreaper sweeps escaped processes)")
 	}
+	if MemoryCgroups() {
+		parts = append(parts, "memory cgroup per check")
+	} else {
+		parts = append(parts, "no memory cgroup (memory bounded per process only)")
+	}
 	if u.IsSet() {
 		parts = append(parts, fmt.Sprintf("runs as uid %d", u.UID))
 	} else {

@@ -1,0 +1,22 @@
+//go:build !linux
+
+package sandbox
+
+// A Cgroup bounds the memory of one check as a whole; there is none
+// outside Linux.
+type Cgroup struct{}
+
+// NewCgroup returns nil outside Linux: only the per-process limits hold.
+func NewCgroup(limit int64) *Cgroup { return nil }
+
+// Path returns "".
+func (c *Cgroup) Path() string { return "" }
+
+// JoinCgroup does nothing outside Linux.
+func JoinCgroup(path string) error { return nil }
+
+// Remove does nothing outside Linux.
+func (c *Cgroup) Remove() {}
+
+// MemoryCgroups reports false outside Linux.
+func MemoryCgroups() bool { return false }
