@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/poolschool/poolschool/grader/sandbox"
 )
@@ -27,6 +28,7 @@ func ExecMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.IntVar(&l.Procs, "nproc", 0, "process limit")
 	fs.Int64Var(&l.FileSize, "fsize", 0, "file size limit in bytes")
 	fs.IntVar(&l.Files, "nofile", 0, "open file limit")
+	fs.StringVar(&l.Cgroup, "cgroup", "", "memory cgroup to put the program in")
 	uid := fs.Uint("uid", 0, "user id to run as")
 	gid := fs.Uint("gid", 0, "group id to run as")
 	fs.StringVar(&events, "events", "", "file to record timeouts and output caps in")
@@ -84,10 +86,17 @@ func LimitMain(args []string, stderr io.Writer) int {
 	fs.IntVar(&l.Procs, "nproc", 0, "process limit")
 	fs.Int64Var(&l.FileSize, "fsize", 0, "file size limit in bytes")
 	fs.IntVar(&l.Files, "nofile", 0, "open file limit")
+	fs.StringVar(&l.Cgroup, "cgroup", "", "memory cgroup the launcher puts this process in")
 	switched := fs.Bool("switched", false, "the program runs as a grading user of its own")
 	if err := fs.Parse(args); err != nil || fs.NArg() == 0 {
 		fmt.Fprintln(stderr, "usage: grader __limit [limits] -- program [args...]")
 		return 2
+	}
+	// The launcher moves this process into the check's cgroup once it has
+	// started; the program must not run (and fork) before that.
+	if err := sandbox.WaitForCgroup(l.Cgroup, 5*time.Second); err != nil {
+		fmt.Fprintf(stderr, "grader: %v\n", err)
+		return 127
 	}
 	if err := sandbox.SetLimits(l, *switched); err != nil {
 		fmt.Fprintf(stderr, "grader: %v\n", err)

@@ -30,7 +30,6 @@ type job struct {
 	Events   string            `json:"events"`
 	Self     Self              `json:"self"`
 	Wrappers map[string]string `json:"wrappers"` // $PROG wrapper -> the binary it runs
-	Cgroup   string            `json:"cgroup"`   // the check's memory cgroup, or ""
 }
 
 // target returns the program a custom command should start: the student
@@ -62,9 +61,6 @@ func RunCheckMain(stdin io.Reader, stdout, stderr io.Writer) int {
 	if err := json.NewDecoder(stdin).Decode(&j); err != nil {
 		fmt.Fprintf(stderr, "grader: bad check job: %v\n", err)
 		return 2
-	}
-	if err := sandbox.JoinCgroup(j.Cgroup); err != nil {
-		fmt.Fprintf(stderr, "grader: %v\n", err)
 	}
 	if err := sandbox.PrivateProc(); err != nil {
 		fmt.Fprintf(stderr, "grader: %v\n", err)

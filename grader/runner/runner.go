@@ -183,7 +183,13 @@ func (r *Runner) runCheck(ctx context.Context, ex *spec.Exercise, c *spec.Check,
 			return
 		}
 	}
-	limits := sandbox.Limits{Output: c.Output, Memory: c.Memory, Procs: DefaultProcs, FileSize: DefaultFileSize, Files: DefaultFiles}
+	// The student programs of a check, every process of them, share twice
+	// the memory of one process plus some slack: room for a pool's parent
+	// and a worker, none for a fork bomb of memory hogs.
+	cg := sandbox.NewCgroup(2*c.Memory + 512<<20)
+	defer cg.Remove()
+	limits := sandbox.Limits{Output: c.Output, Memory: c.Memory, Procs: DefaultProcs, FileSize: DefaultFileSize, Files: DefaultFiles,
+		Cgroup: cg.Path()}
 	// Without a user of its own, RLIMIT_NPROC counts everything the user
 	// runs; the launcher then allows what runs now plus DefaultProcs.
 	flags := append(limits.Args(), "-events", events)
@@ -202,13 +208,8 @@ func (r *Runner) runCheck(ctx context.Context, ex *spec.Exercise, c *spec.Check,
 		wrappers[prog] = bin
 	}
 	script := c.File
-	// The whole check, every process of it, gets twice the memory of one
-	// process plus some slack: room for a pool's parent and a worker, none
-	// for a fork bomb of memory hogs.
-	cg := sandbox.NewCgroup(2*c.Memory + 512<<20)
-	defer cg.Remove()
 	j := job{Script: script, WorkRoot: wsDir, Timeout: c.Timeout, Vars: vars, BinDir: binDir,
-		User: r.User, Limits: limits, Events: events, Self: r.Self, Wrappers: wrappers, Cgroup: cg.Path()}
+		User: r.User, Limits: limits, Events: events, Self: r.Self, Wrappers: wrappers}
 	in, _ := json.Marshal(j)
 	cmd := r.Self.Command("__run-check")
 	cmd.Stdin = bytes.NewReader(in)

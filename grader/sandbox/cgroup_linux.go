@@ -5,13 +5,16 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
-// A Cgroup bounds the memory of one check as a whole: every process the
-// check runner starts joins it, so a program that forks memory hogs is
-// limited in total, not only per process. It needs root and a memory
+// A Cgroup bounds the memory of one check as a whole: every student
+// program the check starts joins it (the grader's own processes stay out),
+// so a program that forks memory hogs is limited in total, not only per
+// process. It needs root and a memory
 // controller (cgroup v2, or v1's memory hierarchy); where neither is
 // writable, NewCgroup returns nil and the per-process limits remain.
 type Cgroup struct {
@@ -48,7 +51,8 @@ func NewCgroup(limit int64) *Cgroup {
 	return nil
 }
 
-// Path is the cgroup's folder, for the check runner to join; "" for nil.
+// Path is the cgroup's folder, for the launcher to put student programs
+// in; "" for nil.
 func (c *Cgroup) Path() string {
 	if c == nil {
 		return ""
@@ -56,14 +60,14 @@ func (c *Cgroup) Path() string {
 	return c.dir
 }
 
-// JoinCgroup moves the calling process into the cgroup at path, so that
-// everything it starts is counted there. An empty path does nothing.
-func JoinCgroup(path string) error {
+// AddToCgroup moves process pid into the cgroup at path, so that it and
+// everything it starts are counted there. An empty path does nothing.
+func AddToCgroup(path string, pid int) error {
 	if path == "" {
 		return nil
 	}
-	if err := os.WriteFile(filepath.Join(path, "cgroup.procs"), []byte(strconv.Itoa(os.Getpid())), 0o644); err != nil {
-		return fmt.Errorf("joining the check's cgroup: %w", err)
+	if err := os.WriteFile(filepath.Join(path, "cgroup.procs"), []byte(strconv.Itoa(pid)), 0o644); err != nil {
+		return fmt.Errorf("putting the program in the check's cgroup: %w", err)
 	}
 	return nil
 }
@@ -83,3 +87,28 @@ var memoryCgroups = sync.OnceValue(func() bool {
 
 // MemoryCgroups reports whether checks get a memory cgroup of their own.
 func MemoryCgroups() bool { return memoryCgroups() }
+
+// WaitForCgroup waits until the calling process is in the cgroup at path,
+// where its launcher puts it, for at most limit. An empty path returns at
+// once.
+func WaitForCgroup(path string, limit time.Duration) error {
+	if path == "" {
+		return nil
+	}
+	name := "/" + filepath.Base(path)
+	for end := time.Now().Add(limit); ; {
+		b, err := os.ReadFile("/proc/self/cgroup")
+		if err != nil {
+			return err
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			if strings.HasSuffix(line, name) {
+				return nil
+			}
+		}
+		if time.Now().After(end) {
+			return fmt.Errorf("the launcher did not put the program in its cgroup within %v", limit)
+		}
+		time.Sleep(100 * time.Microsecond)
+	}
+}

@@ -2,6 +2,8 @@
 
 package sandbox
 
+import "time"
+
 // A Cgroup bounds the memory of one check as a whole; there is none
 // outside Linux.
 type Cgroup struct{}
@@ -12,11 +14,14 @@ func NewCgroup(limit int64) *Cgroup { return nil }
 // Path returns "".
 func (c *Cgroup) Path() string { return "" }
 
-// JoinCgroup does nothing outside Linux.
-func JoinCgroup(path string) error { return nil }
+// AddToCgroup does nothing outside Linux.
+func AddToCgroup(path string, pid int) error { return nil }
 
 // Remove does nothing outside Linux.
 func (c *Cgroup) Remove() {}
 
 // MemoryCgroups reports false outside Linux.
 func MemoryCgroups() bool { return false }
+
+// WaitForCgroup returns at once outside Linux.
+func WaitForCgroup(path string, limit time.Duration) error { return nil }

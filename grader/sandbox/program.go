@@ -96,6 +96,11 @@ func (p *Program) Run(ctx context.Context) (Outcome, error) {
 	}
 	pgid = cmd.Process.Pid
 	mu.Unlock()
+	if err := AddToCgroup(p.Limits.Cgroup, cmd.Process.Pid); err != nil {
+		kill()
+		cmd.Wait()
+		return out, err
+	}
 
 	var timer <-chan time.Time
 	if p.Limits.Timeout > 0 {

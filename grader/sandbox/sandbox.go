@@ -24,6 +24,7 @@ type Limits struct {
 	Procs    int           // processes and threads of the user (RLIMIT_NPROC), only applied with a User
 	FileSize int64         // largest file a process may write (RLIMIT_FSIZE)
 	Files    int           // open files per process (RLIMIT_NOFILE)
+	Cgroup   string        // the check's memory cgroup, which the program joins; "" for none
 }
 
 // Args renders the limits as flags of the grader's internal "__exec"
@@ -48,6 +49,9 @@ func (l Limits) Args() []string {
 	if l.Files > 0 {
 		a = append(a, "-nofile", fmt.Sprint(l.Files))
 	}
+	if l.Cgroup != "" {
+		a = append(a, "-cgroup", l.Cgroup)
+	}
 	return a
 }
 
@@ -71,6 +75,9 @@ func (l Limits) RlimitArgs() []string {
 	}
 	if l.Files > 0 {
 		a = append(a, "-nofile", fmt.Sprint(l.Files))
+	}
+	if l.Cgroup != "" {
+		a = append(a, "-cgroup", l.Cgroup)
 	}
 	return a
 }
