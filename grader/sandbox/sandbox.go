@@ -37,22 +37,7 @@ func (l Limits) Args() []string {
 	if l.Output > 0 {
 		a = append(a, "-cap", fmt.Sprint(l.Output))
 	}
-	if l.Memory > 0 {
-		a = append(a, "-mem", fmt.Sprint(l.Memory))
-	}
-	if l.Procs > 0 {
-		a = append(a, "-nproc", fmt.Sprint(l.Procs))
-	}
-	if l.FileSize > 0 {
-		a = append(a, "-fsize", fmt.Sprint(l.FileSize))
-	}
-	if l.Files > 0 {
-		a = append(a, "-nofile", fmt.Sprint(l.Files))
-	}
-	if l.Cgroup != "" {
-		a = append(a, "-cgroup", l.Cgroup)
-	}
-	return a
+	return append(a, l.RlimitArgs()...)
 }
 
 // AddressSpaceBase is added to Limits.Memory to form the address-space
