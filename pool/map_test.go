@@ -168,9 +168,12 @@ func TestMapBreakCancelsOutstanding(t *testing.T) {
 				break
 			}
 		}
-		start := time.Now()
 		require.NoError(t, p.Close())
-		require.Less(t, time.Since(start), time.Second, "Close waited for work the loop abandoned")
+		ran := 0
+		for _, n := range p.Stats().TasksByPID {
+			ran += n
+		}
+		require.Less(t, ran, 25, "the work the loop abandoned still ran")
 	})
 }
 

@@ -71,9 +71,8 @@ func TestShutdownWithoutWait(t *testing.T) {
 	for range 5 {
 		fs = append(fs, pool.Submit(t.Context(), p, sleepTask, 20*time.Millisecond))
 	}
-	start := time.Now()
 	require.NoError(t, p.Shutdown(t.Context(), pool.ShutdownOptions{}))
-	require.Less(t, time.Since(start), 50*time.Millisecond)
+	require.NotEqual(t, pool.Done, fs[4].State(), "Shutdown without Wait returned only after the queued work")
 	_, err := pool.Submit(t.Context(), p, square, 1).Result()
 	require.ErrorIs(t, err, pool.ErrClosed)
 	require.NoError(t, p.Close())
@@ -95,7 +94,7 @@ func TestShutdownDeadlineKills(t *testing.T) {
 	start := time.Now()
 	err = p.Shutdown(ctx, pool.ShutdownOptions{Wait: true})
 	require.ErrorIs(t, err, context.DeadlineExceeded)
-	require.Less(t, time.Since(start), 3*time.Second)
+	require.Less(t, time.Since(start), 10*time.Second, "Shutdown waited for the running task")
 	require.ErrorIs(t, running.Err(), context.DeadlineExceeded)
 	require.Error(t, queued.Err())
 	requireNoLeaks(t)
@@ -110,14 +109,13 @@ func TestSubmitCtxCancelsTheTask(t *testing.T) {
 		running := pool.Submit(ctx, p, sleepTask, time.Minute)
 		pending := pool.Submit(ctx, p, printer, "pending task must never run")
 		require.Eventually(t, func() bool { return running.State() == pool.Running }, 5*time.Second, time.Millisecond)
-		start := time.Now()
 		cancel()
 		require.ErrorIs(t, running.Err(), context.Canceled)
 		require.ErrorIs(t, pending.Err(), context.Canceled)
-		require.Less(t, time.Since(start), 500*time.Millisecond, "the task saw its ctx end; no kill needed")
 		got, err := pool.Submit(t.Context(), p, square, 5).Result()
 		require.NoError(t, err)
 		require.Equal(t, 25, got)
+		require.Equal(t, 1, p.Stats().WorkersStarted, "the task saw its ctx end: its worker was not killed and replaced")
 	})
 }
 
@@ -132,7 +130,7 @@ func TestCancelGraceKillsATaskThatIgnoresCtx(t *testing.T) {
 	start := time.Now()
 	require.ErrorIs(t, stuck.Err(), context.DeadlineExceeded)
 	elapsed := time.Since(start)
-	require.Less(t, elapsed, 2*time.Second)
+	require.Less(t, elapsed, 10*time.Second, "the task ignoring its ctx was not stopped")
 	t.Logf("a task ignoring its ctx was stopped %v after Submit (deadline 50ms + grace 100ms)", elapsed.Round(time.Millisecond))
 	require.NoError(t, other.Err())
 }
