@@ -11,7 +11,6 @@ import (
 	"os/exec"
 	"os/signal"
 	"runtime"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -330,10 +329,4 @@ func runHelper(name string) {
 		os.Exit(3)
 	}
 	os.Exit(0)
-}
-
-func sortedCopy(s []int) []int {
-	s = slices.Clone(s)
-	slices.Sort(s)
-	return s
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strconv"
@@ -38,25 +37,9 @@ func TestHomework(t *testing.T) {
 		RequireUniqueNames:  true,
 		UpdateScripts:       os.Getenv("UPDATE_SCRIPTS") != "",
 		Setup: func(env *testscript.Env) error {
-			home := filepath.Join(env.WorkDir, ".home")
-			env.Setenv("HOME", home)
-			env.Setenv("NO_COLOR", "")
 			env.Setenv("KITROOT", root)
 			env.Setenv("CLASS", class)
-			for _, k := range []string{"GOCACHE", "GOMODCACHE", "GOFLAGS", "GOTOOLCHAIN", "GOPROXY"} {
-				if v := os.Getenv(k); v != "" {
-					env.Setenv(k, v)
-				}
-			}
-			for _, k := range []string{"GOCACHE", "GOMODCACHE"} {
-				if os.Getenv(k) == "" {
-					out, err := exec.Command("go", "env", k).Output()
-					if err == nil {
-						env.Setenv(k, strings.TrimSpace(string(out)))
-					}
-				}
-			}
-			return os.MkdirAll(home, 0o755)
+			return setupGraderEnv(env)
 		},
 		Condition: func(cond string) (bool, error) {
 			if n, ok := strings.CutPrefix(cond, "cpus:"); ok {

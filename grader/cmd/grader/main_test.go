@@ -248,22 +248,8 @@ func TestScripts(t *testing.T) {
 		RequireUniqueNames:  true,
 		UpdateScripts:       os.Getenv("UPDATE_SCRIPTS") != "",
 		Setup: func(env *testscript.Env) error {
-			home := filepath.Join(env.WorkDir, ".home")
-			env.Setenv("HOME", home)
-			env.Setenv("NO_COLOR", "")
 			env.Setenv("MINIKIT", kitDir)
-			for _, k := range []string{"GOCACHE", "GOMODCACHE", "GOFLAGS", "GOTOOLCHAIN", "GOPROXY"} {
-				if v := os.Getenv(k); v != "" {
-					env.Setenv(k, v)
-				}
-			}
-			if os.Getenv("GOCACHE") == "" {
-				out, err := exec.Command("go", "env", "GOCACHE").Output()
-				if err == nil {
-					env.Setenv("GOCACHE", strings.TrimSpace(string(out)))
-				}
-			}
-			return os.MkdirAll(home, 0o755)
+			return setupGraderEnv(env)
 		},
 		Condition: func(cond string) (bool, error) {
 			switch cond {
@@ -273,6 +259,29 @@ func TestScripts(t *testing.T) {
 			return false, fmt.Errorf("unknown condition %q", cond)
 		},
 	})
+}
+
+// setupGraderEnv gives a script a home of its own, no colour, and the go
+// command's caches and settings of the test run, so that the grader it runs
+// builds from the same module cache without the network.
+func setupGraderEnv(env *testscript.Env) error {
+	home := filepath.Join(env.WorkDir, ".home")
+	env.Setenv("HOME", home)
+	env.Setenv("NO_COLOR", "")
+	for _, k := range []string{"GOCACHE", "GOMODCACHE", "GOFLAGS", "GOTOOLCHAIN", "GOPROXY"} {
+		if v := os.Getenv(k); v != "" {
+			env.Setenv(k, v)
+		}
+	}
+	for _, k := range []string{"GOCACHE", "GOMODCACHE"} {
+		if os.Getenv(k) == "" {
+			out, err := exec.Command("go", "env", k).Output()
+			if err == nil {
+				env.Setenv(k, strings.TrimSpace(string(out)))
+			}
+		}
+	}
+	return os.MkdirAll(home, 0o755)
 }
 
 // Programs for the greet exercise, honest and hostile.
