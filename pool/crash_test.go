@@ -69,8 +69,8 @@ func TestCrashMatrix(t *testing.T) {
 			}, workerDied(-1, syscall.SIGKILL)},
 		{"Go runtime fatal error in the task", "test_crash_during_func_exec_on_worker",
 			func(t *testing.T, p *pool.Pool) error {
-				err := pool.Submit(t.Context(), p, mapRace, 0).Err()
-				require.Contains(t, err.Error(), "concurrent map writes")
+				err := pool.Submit(t.Context(), p, fatalUnlock, 0).Err()
+				require.Contains(t, err.Error(), "sync: unlock of unlocked mutex")
 				return err
 			}, workerDied(2, 0)},
 		{"task runs out of memory", "test_crash_during_func_exec_on_worker",
@@ -198,13 +198,13 @@ func TestCrashDuringClose(t *testing.T) {
 // keeps the stack dump in Stderr.
 func TestWorkerErrorCarriesStderr(t *testing.T) {
 	p := newPool(t, pool.Config{Workers: 1, Stderr: discard{}})
-	err := pool.Submit(t.Context(), p, mapRace, 0).Err()
+	err := pool.Submit(t.Context(), p, fatalUnlock, 0).Err()
 	var we *pool.WorkerError
 	require.True(t, errors.As(err, &we))
-	require.Contains(t, we.Stderr, "fatal error: concurrent map writes")
+	require.Contains(t, we.Stderr, "fatal error: sync: unlock of unlocked mutex")
 	require.Contains(t, we.Stderr, "goroutine")
-	require.Equal(t, "mapRace", we.Task)
-	require.Regexp(t, `^pool: worker \d+ died running task "mapRace": exit status 2 \(fatal error: concurrent map writes\)$`, err.Error())
+	require.Equal(t, "fatalUnlock", we.Task)
+	require.Regexp(t, `^pool: worker \d+ died running task "fatalUnlock": exit status 2 \(fatal error: sync: unlock of unlocked mutex\)$`, err.Error())
 }
 
 // exhaustMemory caps its worker's address space a little above what it

@@ -74,7 +74,10 @@
 // its context ends. Workers start on demand up to Config.Workers and idle
 // ones are reused; Config.Initializer prepares each one before its first
 // task, Config.MaxTasksPerWorker replaces them after so many calls, and the
-// Retry option re-runs a task whose worker died. On Linux a worker dies with its parent, even one killed
+// Retry option re-runs a task whose worker died. Each worker runs with a
+// share of the parent's GOMAXPROCS (Config.WorkerProcs), so that a pool of
+// one worker per CPU does not oversubscribe the machine. On Linux a worker
+// dies with its parent, even one killed
 // by SIGKILL (a parent-death signal, set from a thread that lives as long as
 // the pool); on every system a worker exits when its command pipe closes.
 // Workers run in their own process group, so the terminal's Ctrl+C reaches

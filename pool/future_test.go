@@ -179,6 +179,7 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		"negative workers": {Workers: -1},
 		"unknown backend":  {Backend: 7},
 		"negative grace":   {CancelGrace: -time.Second},
+		"negative procs":   {WorkerProcs: -2},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := pool.New(cfg)

@@ -51,24 +51,31 @@ func encodeGobFast(ptr any) ([]byte, bool) {
 			val = appendGobUint(scratch[:0], 1)
 		}
 	case *string:
-		return append(gobMessage(gobString, appendGobUint(scratch[:0], uint64(len(*v))), len(*v)), *v...), true
+		return append(gobMessage(gobString, appendGobUint(scratch[:0], uint64(len(*v))), len(*v), len(*v)), *v...), true
 	case *[]byte:
-		return append(gobMessage(gobBytes, appendGobUint(scratch[:0], uint64(len(*v))), len(*v)), *v...), true
+		return append(gobMessage(gobBytes, appendGobUint(scratch[:0], uint64(len(*v))), len(*v), len(*v)), *v...), true
 	default:
 		return nil, false
 	}
-	return gobMessage(id, val, 0), true
+	return gobMessage(id, val, 0, 0), true
+}
+
+// gobBytesHead returns the gob message of v without v's own bytes, which
+// complete it.
+func gobBytesHead(v []byte) []byte {
+	var scratch [9]byte
+	return gobMessage(gobBytes, appendGobUint(scratch[:0], uint64(len(v))), len(v), 0)
 }
 
 // gobMessage starts the message of a singleton value: the length, the type
-// id and the value's encoded head, with room for the tail bytes that the
-// caller appends.
-func gobMessage(id int64, head []byte, tail int) []byte {
+// id and the value's encoded head, to be followed by tail more bytes, with
+// room for room of them.
+func gobMessage(id int64, head []byte, tail, room int) []byte {
 	var pre [9]byte
 	body := appendGobInt(pre[:0], id)
 	body = append(body, 0) // singleton: no field delta
 	n := uint64(len(body) + len(head) + tail)
-	out := make([]byte, 0, 9+n)
+	out := make([]byte, 0, 9+uint64(len(body)+len(head)+room))
 	out = appendGobUint(out, n)
 	out = append(out, body...)
 	return append(out, head...)

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/poolschool/poolschool/pool"
 	"github.com/stretchr/testify/require"
 )
@@ -40,7 +42,45 @@ var (
 		os.Exit(12)
 		return 0, nil
 	})
+
+	// procsSeen reports the worker's GOMAXPROCS and what a program it
+	// starts would find in its environment.
+	procsSeen = pool.NewTask("procsSeen", func(_ context.Context, _ int) (procs, error) {
+		_, leaked := os.LookupEnv("POOLSCHOOL_PROCS")
+		return procs{GOMAXPROCS: runtime.GOMAXPROCS(0), EnvGOMAXPROCS: os.Getenv("GOMAXPROCS"), Leaked: leaked}, nil
+	})
 )
+
+type procs struct {
+	GOMAXPROCS    int
+	EnvGOMAXPROCS string
+	Leaked        bool
+}
+
+// Config.WorkerProcs sets each worker's GOMAXPROCS; by default the workers
+// share the parent's. Programs a task starts see the parent's environment.
+func TestWorkerProcs(t *testing.T) {
+	parent := runtime.GOMAXPROCS(0)
+	env := os.Getenv("GOMAXPROCS")
+	for name, tc := range map[string]struct {
+		cfg  pool.Config
+		want int
+	}{
+		"set":                    {pool.Config{Workers: 1, WorkerProcs: 3}, 3},
+		"one worker: all CPUs":   {pool.Config{Workers: 1}, parent},
+		"shared among workers":   {pool.Config{Workers: 2}, max(1, parent/2)},
+		"more workers than CPUs": {pool.Config{Workers: parent + 1}, 1},
+	} {
+		t.Run(name, func(t *testing.T) {
+			p := newPool(t, tc.cfg)
+			got, err := pool.Submit(t.Context(), p, procsSeen, 0).Result()
+			require.NoError(t, err)
+			if diff := cmp.Diff(procs{GOMAXPROCS: tc.want, EnvGOMAXPROCS: env}, got); diff != "" {
+				t.Errorf("worker (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
 
 // Ports test_init.py: the initializer runs in each worker before its tasks.
 func TestInitializerRunsFirst(t *testing.T) {

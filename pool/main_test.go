@@ -94,18 +94,11 @@ var (
 		return 0, nil
 	})
 
-	// mapRace dies of the Go runtime's fatal "concurrent map writes".
-	mapRace = pool.NewTask("mapRace", func(_ context.Context, _ int) (int, error) {
-		m := map[int]int{}
-		var wg sync.WaitGroup
-		for g := range 8 {
-			wg.Go(func() {
-				for i := 0; ; i++ {
-					m[i%64] = g
-				}
-			})
-		}
-		wg.Wait()
+	// fatalUnlock dies of a Go runtime fatal error, which no recover
+	// stops: unlocking a mutex that is not locked.
+	fatalUnlock = pool.NewTask("fatalUnlock", func(_ context.Context, _ int) (int, error) {
+		var mu sync.Mutex
+		mu.Unlock()
 		return 0, nil
 	})
 

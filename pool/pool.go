@@ -81,6 +81,16 @@ type Config struct {
 	// waiting, as Python's max_tasks_per_child does: a bound on what a
 	// leaking task can accumulate. Zero means no limit.
 	MaxTasksPerWorker int
+
+	// WorkerProcs is the GOMAXPROCS of each worker process: how many of a
+	// task's goroutines may run at the same time. Zero means the parent's
+	// GOMAXPROCS shared among the workers (at least 1 each), so that the
+	// workers together use the CPUs the parent may use, once: a pool of
+	// one worker per CPU runs each worker on one, as Python's workers are.
+	// A task that fans out over goroutines of its own, in a pool of fewer
+	// workers than CPUs, may want more. Negative is an error. Programs a
+	// task starts do not inherit the setting.
+	WorkerProcs int
 }
 
 // Pool runs registered tasks on a set of workers. Create one with New and
@@ -124,6 +134,9 @@ func New(cfg Config) (*Pool, error) {
 	if cfg.MaxTasksPerWorker < 0 {
 		return nil, fmt.Errorf("pool: Config.MaxTasksPerWorker is %d; use a positive number, or 0 for no limit", cfg.MaxTasksPerWorker)
 	}
+	if cfg.WorkerProcs < 0 {
+		return nil, fmt.Errorf("pool: Config.WorkerProcs is %d; use a positive number, or 0 to share the CPUs among the workers", cfg.WorkerProcs)
+	}
 	if cfg.CancelGrace < 0 {
 		return nil, fmt.Errorf("pool: Config.CancelGrace is %v; use a positive duration, or 0 for the default", cfg.CancelGrace)
 	}
@@ -139,6 +152,9 @@ func New(cfg Config) (*Pool, error) {
 	}
 	if p.size == 0 {
 		p.size = runtime.NumCPU()
+	}
+	if p.cfg.WorkerProcs == 0 {
+		p.cfg.WorkerProcs = max(1, runtime.GOMAXPROCS(0)/p.size)
 	}
 	if p.cfg.CancelGrace == 0 {
 		p.cfg.CancelGrace = DefaultCancelGrace

@@ -90,10 +90,35 @@ func encodeValue(ptr any) ([]byte, error) {
 		return b, nil
 	}
 	var buf bytes.Buffer
-	if err := gob.NewEncoder(&buf).Encode(ptr); err != nil {
+	if err := gobEncode(&buf, ptr); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// gobEncode encodes the value ptr points to. It hands gob the value rather
+// than the pointer: encoding/gob panics on a pointer to a pointer whose
+// type has a GobEncode method, such as a *Queue passed as a task's whole
+// argument. A panic that gob does not turn into an error itself becomes
+// one here, so a value gob cannot handle fails its own item.
+func gobEncode(buf *bytes.Buffer, ptr any) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("gob: %v", r)
+		}
+	}()
+	return gob.NewEncoder(buf).EncodeValue(reflect.ValueOf(ptr).Elem())
+}
+
+// encodeShared encodes like encodeValue, without copying a large []byte:
+// the encoding is head followed by tail, and tail is the slice itself. A
+// worker sends a task's result this way, before it can change.
+func encodeShared(ptr any) (head, tail []byte, err error) {
+	if v, ok := ptr.(*[]byte); ok && len(*v) >= bigPiece {
+		return gobBytesHead(*v), *v, nil
+	}
+	head, err = encodeValue(ptr)
+	return head, nil, err
 }
 
 // decodeValue decodes a value written by encodeValue into ptr. The value
@@ -110,7 +135,30 @@ var emptyStruct = reflect.TypeFor[*struct{}]()
 func isEmptyStruct(ptr any) bool { return reflect.TypeOf(ptr) == emptyStruct }
 
 // frame builds one message. The zero value is not usable: start with newFrame.
-type frame struct{ b []byte }
+// A large byte string is not copied into the frame: it becomes a piece of
+// its own, which the writer sends after the bytes before it, so that a
+// megabyte argument or result is not copied once more on its way to the
+// pipe.
+type frame struct {
+	b      []byte   // the piece being built
+	pieces [][]byte // the pieces before b
+}
+
+// message is a frame ready to write: its pieces, in order.
+type message [][]byte
+
+// size returns the message's length in bytes.
+func (m message) size() int {
+	n := 0
+	for _, p := range m {
+		n += len(p)
+	}
+	return n
+}
+
+// bigPiece is the length from which a byte string is kept by reference
+// rather than copied into its frame.
+const bigPiece = 32 << 10
 
 func newFrame(kind byte) *frame { return newFrameSize(kind, 64) }
 
@@ -124,9 +172,19 @@ func newFrameSize(kind byte, size int) *frame {
 
 func (f *frame) uvarint(v uint64) *frame { f.b = binary.AppendUvarint(f.b, v); return f }
 func (f *frame) byte1(v byte) *frame     { f.b = append(f.b, v); return f }
-func (f *frame) bytes(v []byte) *frame {
-	f.b = binary.AppendUvarint(f.b, uint64(len(v)))
-	f.b = append(f.b, v...)
+func (f *frame) bytes(v []byte) *frame   { return f.bytes2(nil, v) }
+
+// bytes2 adds the byte string head followed by tail, sharing tail's memory
+// when it is large: tail must not change until the message is written.
+func (f *frame) bytes2(head, tail []byte) *frame {
+	f.b = binary.AppendUvarint(f.b, uint64(len(head)+len(tail)))
+	f.b = append(f.b, head...)
+	if len(tail) < bigPiece {
+		f.b = append(f.b, tail...)
+		return f
+	}
+	f.pieces = append(f.pieces, f.b, tail)
+	f.b = make([]byte, 0, 64)
 	return f
 }
 func (f *frame) string(v string) *frame {
@@ -135,10 +193,11 @@ func (f *frame) string(v string) *frame {
 	return f
 }
 
-// done fills in the length and returns the frame's bytes.
-func (f *frame) done() []byte {
-	binary.BigEndian.PutUint32(f.b, uint32(len(f.b)-4))
-	return f.b
+// done fills in the length and returns the frame's pieces.
+func (f *frame) done() message {
+	m := message(append(f.pieces, f.b))
+	binary.BigEndian.PutUint32(m[0], uint32(m.size()-4))
+	return m
 }
 
 // readFrame reads one frame and returns its kind and body.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"runtime"
 	"runtime/debug"
 	"strconv"
 	"sync"
@@ -41,7 +42,21 @@ func Main() {
 	// Unset the marker, so a task may start a pool of its own; New refuses
 	// to start workers from a worker process that still carries it.
 	os.Unsetenv(envWorker)
+	setWorkerProcs()
 	os.Exit(serveWorker(parent))
+}
+
+// envProcs carries Config.WorkerProcs to a worker. It is not GOMAXPROCS
+// itself, which programs started by a task would inherit.
+const envProcs = "POOLSCHOOL_PROCS"
+
+// setWorkerProcs applies Config.WorkerProcs in a worker.
+func setWorkerProcs() {
+	n, err := strconv.Atoi(os.Getenv(envProcs))
+	os.Unsetenv(envProcs)
+	if err == nil && n > 0 {
+		runtime.GOMAXPROCS(n)
+	}
 }
 
 // envInit names the Config.Initializer task a worker runs before it serves.
@@ -60,7 +75,7 @@ func runInitializer() error {
 		return &codecError{status: statusUnknownTask, msg: fmt.Sprintf("initializer task %q is not registered in worker %d; "+
 			"register tasks at package level with pool.NewTask", name, os.Getpid())}
 	}
-	_, err := runItem(context.Background(), t, nil)
+	_, _, err := runItem(context.Background(), t, nil)
 	return err
 }
 
@@ -125,7 +140,7 @@ func serveWorker(parent string) int {
 	currentServer.Store(s)
 	hello := newFrame(kindHello).uvarint(uint64(os.Getpid())).uvarint(protocolVersion)
 	initErr := runInitializer()
-	appendOutcome(hello, nil, initErr)
+	appendOutcome(hello, nil, nil, initErr)
 	if err := s.send(hello.done()); err != nil || initErr != nil {
 		return 1
 	}
@@ -136,13 +151,22 @@ func serveWorker(parent string) int {
 }
 
 // send writes one frame to the parent, with any result written before it.
-func (s *server) send(b []byte) error {
+func (s *server) send(m message) error {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	if _, err := s.w.Write(b); err != nil {
+	if err := s.writeLocked(m); err != nil {
 		return err
 	}
 	return s.w.Flush()
+}
+
+func (s *server) writeLocked(m message) error {
+	for _, b := range m {
+		if _, err := s.w.Write(b); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // flush sends what write left in the buffer.
@@ -157,11 +181,10 @@ func (s *server) flush() error {
 // write, which halves the wake-ups of a busy worker and its parent. next
 // flushes before it waits, so a result never waits for work to arrive, and
 // the frames that follow a result all flush.
-func (s *server) write(b []byte) error {
+func (s *server) write(m message) error {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	_, err := s.w.Write(b)
-	return err
+	return s.writeLocked(m)
 }
 
 // readLoop handles the parent's frames. When the command pipe closes, the
@@ -267,7 +290,7 @@ func (s *server) runCalls(exit chan<- int) {
 		}
 		// Reached only when a task called Goexit.
 		for ; cur.i < len(cur.c.args); cur.i++ {
-			appendOutcome(cur.f, nil, &panicError{value: "task called runtime.Goexit"})
+			appendOutcome(cur.f, nil, nil, &panicError{value: "task called runtime.Goexit"})
 		}
 		if s.finish(cur.c, cur.f.done()) != nil {
 			exit <- 1
@@ -286,8 +309,8 @@ func (s *server) runCalls(exit chan<- int) {
 					c.task, os.Getpid()))
 				continue
 			}
-			out, err := runItem(c.ctx, t, c.args[cur.i])
-			appendOutcome(cur.f, out, err)
+			head, tail, err := runItem(c.ctx, t, c.args[cur.i])
+			appendOutcome(cur.f, head, tail, err)
 		}
 		cur.c = nil
 		if s.finish(c, cur.f.done()) != nil {
@@ -298,7 +321,7 @@ func (s *server) runCalls(exit chan<- int) {
 }
 
 // finish ends a call and writes its result.
-func (s *server) finish(c *serverCall, result []byte) error {
+func (s *server) finish(c *serverCall, result message) error {
 	s.mu.Lock()
 	s.running = nil
 	s.mu.Unlock()
@@ -306,11 +329,12 @@ func (s *server) finish(c *serverCall, result []byte) error {
 	return s.write(result)
 }
 
-// appendOutcome adds one item's outcome to a result frame.
-func appendOutcome(f *frame, out []byte, err error) {
+// appendOutcome adds one item's outcome to a result frame: head followed
+// by tail is the encoded result.
+func appendOutcome(f *frame, head, tail []byte, err error) {
 	switch e := err.(type) {
 	case nil:
-		f.byte1(statusOK).bytes(out)
+		f.byte1(statusOK).bytes2(head, tail)
 	case *codecError:
 		f.byte1(e.status).string(e.msg)
 	case *panicError:
@@ -329,10 +353,10 @@ type panicError struct {
 func (e *panicError) Error() string { return fmt.Sprint("panic: ", e.value) }
 
 // runItem runs one item, turning a panic into a *panicError.
-func runItem(ctx context.Context, t *taskEntry, arg []byte) (out []byte, err error) {
+func runItem(ctx context.Context, t *taskEntry, arg []byte) (head, tail []byte, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			out, err = nil, &panicError{value: r, stack: string(debug.Stack())}
+			head, tail, err = nil, nil, &panicError{value: r, stack: string(debug.Stack())}
 		}
 	}()
 	return t.serve(ctx, arg)

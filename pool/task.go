@@ -28,7 +28,7 @@ type taskEntry struct {
 	// serve decodes arg, runs the task and encodes its result. A returned
 	// error is the task's own error, or a *codecError when the argument or
 	// the result did not survive encoding/gob.
-	serve func(ctx context.Context, arg []byte) ([]byte, error)
+	serve func(ctx context.Context, arg []byte) (head, tail []byte, err error)
 }
 
 var registry struct {
@@ -80,18 +80,19 @@ func lookupTask(name string) *taskEntry {
 func freezeRegistry() { registry.frozen.Store(true) }
 
 // serve is the worker-side body of the task: decode, run, encode.
-func (t *Task[A, R]) serve(ctx context.Context, arg []byte) ([]byte, error) {
+// The encoded result is head followed by tail (see encodeShared).
+func (t *Task[A, R]) serve(ctx context.Context, arg []byte) (head, tail []byte, err error) {
 	var a A
 	if err := decodeValue(arg, &a); err != nil {
-		return nil, &codecError{status: statusDecode, msg: fmt.Sprintf("argument of task %q in the worker: %v", t.name, err)}
+		return nil, nil, &codecError{status: statusDecode, msg: fmt.Sprintf("argument of task %q in the worker: %v", t.name, err)}
 	}
 	r, err := t.fn(ctx, a)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	out, err := encodeValue(&r)
+	head, tail, err = encodeShared(&r)
 	if err != nil {
-		return nil, &codecError{status: statusEncode, msg: fmt.Sprintf("result of task %q in the worker: %v", t.name, err)}
+		return nil, nil, &codecError{status: statusEncode, msg: fmt.Sprintf("result of task %q in the worker: %v", t.name, err)}
 	}
-	return out, nil
+	return head, tail, nil
 }

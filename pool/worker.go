@@ -11,7 +11,6 @@ import (
 	"os/exec"
 	"runtime"
 	"strconv"
-	"sync"
 	"syscall"
 	"time"
 )
@@ -86,7 +85,9 @@ func (w *worker) send(c *call) {
 	}
 	size := 5 + 3*binary.MaxVarintLen64 + len(c.task)
 	for _, a := range c.args {
-		size += binary.MaxVarintLen64 + len(a)
+		if size += binary.MaxVarintLen64; len(a) < bigPiece {
+			size += len(a)
+		}
 	}
 	f := newFrameSize(kindCall, size).uvarint(c.id).string(c.task).uvarint(uint64(len(c.args)))
 	for _, a := range c.args {
@@ -271,7 +272,7 @@ func (w *worker) startProcess() (cmd *exec.Cmd, toWorker, fromWorker *os.File, e
 	growPipe(resW)
 	cmd = exec.Command(exe)
 	cmd.Args = []string{os.Args[0]}
-	cmd.Env = append(os.Environ(), envWorker+"="+strconv.Itoa(os.Getpid()))
+	cmd.Env = append(os.Environ(), envWorker+"="+strconv.Itoa(os.Getpid()), envProcs+"="+strconv.Itoa(p.cfg.WorkerProcs))
 	if init := p.cfg.Initializer; init != nil {
 		cmd.Env = append(cmd.Env, envInit+"="+init.name)
 	}
@@ -593,67 +594,6 @@ func (p *Pool) readyWorkersLocked() int {
 		}
 	}
 	return n
-}
-
-// outbox is the queue of frames for one worker process, written by one
-// goroutine so that a slow pipe never blocks the pool's lock. Frames queued
-// while a write is in progress go out together in the next write.
-type outbox struct {
-	mu     sync.Mutex
-	frames [][]byte
-	closed bool
-	wake   chan struct{}
-}
-
-func newOutbox() *outbox { return &outbox{wake: make(chan struct{}, 1)} }
-
-func (o *outbox) put(b []byte) {
-	o.mu.Lock()
-	if !o.closed {
-		o.frames = append(o.frames, b)
-	}
-	o.mu.Unlock()
-	select {
-	case o.wake <- struct{}{}:
-	default:
-	}
-}
-
-func (o *outbox) close() {
-	o.mu.Lock()
-	o.closed = true
-	o.mu.Unlock()
-	select {
-	case o.wake <- struct{}{}:
-	default:
-	}
-}
-
-// writeTo writes frames to w until the outbox is closed and empty, or a
-// write fails (the worker died; its reader reports that).
-func (o *outbox) writeTo(w io.Writer, p *Pool) {
-	bw := bufio.NewWriterSize(w, 64<<10)
-	for {
-		o.mu.Lock()
-		frames, closed := o.frames, o.closed
-		o.frames = nil
-		o.mu.Unlock()
-		for _, f := range frames {
-			if _, err := bw.Write(f); err != nil {
-				return
-			}
-			p.sent(len(f) - 4)
-		}
-		if err := bw.Flush(); err != nil {
-			return
-		}
-		if closed && len(frames) == 0 {
-			return
-		}
-		if len(frames) == 0 {
-			<-o.wake
-		}
-	}
 }
 
 // spawner starts worker processes from one goroutine locked to its OS
