@@ -40,6 +40,7 @@ type Check struct {
 	Log        string        `json:"log,omitempty"`      // transcript of the failing phase, capped
 	Hint       string        `json:"hint,omitempty"`     // first hint level
 	HintLevels int           `json:"hint_levels,omitempty"`
+	Started    time.Time     `json:"started,omitzero"` // when the check started to run
 	Duration   time.Duration `json:"duration_ns"`
 }
 

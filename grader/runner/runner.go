@@ -40,6 +40,23 @@ type Runner struct {
 	CheckFS string       // where the pristine check files live; "" = as loaded
 }
 
+// machine is shared by the checks and builds that run at the same time in
+// this grader (grade -jobs N): an exclusive check takes it whole, so that
+// what it measures is the student's program and not a neighbour's build.
+// A waiting exclusive check holds back new checks, so it is not starved.
+var machine sync.RWMutex
+
+// hold takes the machine for a check, whole if it is exclusive, and returns
+// the function that gives it back.
+func hold(exclusive bool) (release func()) {
+	if exclusive {
+		machine.Lock()
+		return machine.Unlock
+	}
+	machine.RLock()
+	return machine.RUnlock
+}
+
 // GoEnv asks the go command for the build settings the grader passes on:
 // the build cache and the module cache, so that builds work offline.
 func GoEnv() ([]string, error) {
@@ -64,7 +81,9 @@ func (r *Runner) Exercise(ctx context.Context, kit, src string, number int, ex *
 	var buildErr *BuildError
 	if ex.Build != "" {
 		var err error
+		release := hold(false)
 		bin, err = r.build(ctx, kit, src, ex, exWork)
+		release()
 		if err != nil && !errors.As(err, &buildErr) {
 			buildErr = &BuildError{Output: err.Error()}
 		}
@@ -219,7 +238,9 @@ func (r *Runner) runCheck(ctx context.Context, ex *spec.Exercise, c *spec.Check,
 	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "TMPDIR=" + dir}, passThrough()...)
 	cmd.SysProcAttr = sandbox.RunnerAttr()
 	cmd.WaitDelay = 2 * time.Second
+	defer hold(c.Exclusive)()
 	start := time.Now()
+	cr.Started = start
 	sweepMu.Lock()
 	err := cmd.Start()
 	sweepMu.Unlock()

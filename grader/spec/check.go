@@ -43,6 +43,7 @@ type Check struct {
 	Visibility Visibility
 	Hints      []string // hint levels, first is the gentlest
 	Ungraded   bool     // allowed to pass on the untouched starter
+	Exclusive  bool     // runs alone: no other check or build of the grader at the same time
 	Output     int64    // output cap per stream in bytes
 	Memory     int64    // address-space limit per process in bytes
 	Script     []byte   // the whole file, as testscript will read it
@@ -157,13 +158,19 @@ func (c *Check) set(key, val string) error {
 			return fmt.Errorf("more than %d hint levels; merge some", maxHints)
 		}
 		c.Hints = append(c.Hints, val)
-	case "ungraded":
+	case "ungraded", "exclusive":
+		var on bool
 		switch val {
 		case "", "true", "yes":
-			c.Ungraded = true
+			on = true
 		case "false", "no":
 		default:
-			return fmt.Errorf("ungraded takes no value (or true/false), not %q", val)
+			return fmt.Errorf("%s takes no value (or true/false), not %q", key, val)
+		}
+		if key == "ungraded" {
+			c.Ungraded = on
+		} else {
+			c.Exclusive = on
 		}
 	case "output", "memory":
 		n, err := parseSize(val)
@@ -176,7 +183,7 @@ func (c *Check) set(key, val string) error {
 			c.Memory = n
 		}
 	default:
-		return fmt.Errorf("unknown header key %q; the keys are title, points, needs, timeout, visibility, hint, ungraded, output, memory", key)
+		return fmt.Errorf("unknown header key %q; the keys are title, points, needs, timeout, visibility, hint, ungraded, exclusive, output, memory", key)
 	}
 	return nil
 }

@@ -13,13 +13,13 @@ import (
 )
 
 func TestParse(t *testing.T) {
-	good := "# title: says hello\n# points: 2.5\n# needs: 01-builds, other\n# timeout: 5s\n# visibility: hidden\n# hint: one\n# hint: two\n# output: 64KiB\n# memory: 256MiB\n\n# phase\nexec $PROG\n"
+	good := "# title: says hello\n# points: 2.5\n# needs: 01-builds, other\n# timeout: 5s\n# visibility: hidden\n# hint: one\n# hint: two\n# output: 64KiB\n# memory: 256MiB\n# exclusive\n\n# phase\nexec $PROG\n"
 	c, err := Parse("x/02-hello.txtar", []byte(good))
 	require.NoError(t, err)
 	want := &Check{
 		ID: "02-hello", Slug: "hello", File: "x/02-hello.txtar", Title: "says hello", Points: 2.5,
 		Needs: []string{"01-builds", "other"}, Timeout: 5 * time.Second, Visibility: Hidden,
-		Hints: []string{"one", "two"}, Output: 64 << 10, Memory: 256 << 20,
+		Hints: []string{"one", "two"}, Output: 64 << 10, Memory: 256 << 20, Exclusive: true,
 	}
 	if diff := cmp.Diff(want, c, cmpopts.IgnoreFields(Check{}, "Script")); diff != "" {
 		t.Errorf("Parse (-want +got):\n%s", diff)
@@ -42,6 +42,7 @@ func TestParseErrors(t *testing.T) {
 		{"not key value", "x/01-a.txtar", "# title: t\n# builds the program\n", "x/01-a.txtar:2: header line \"# builds the program\" is not"},
 		{"bad size", "x/01-a.txtar", "# title: t\n# points: 1\n# output: lots\n", "x/01-a.txtar:3: output \"lots\""},
 		{"bad ungraded", "x/01-a.txtar", "# title: t\n# points: 1\n# ungraded: maybe\n", "x/01-a.txtar:3: ungraded takes no value"},
+		{"bad exclusive", "x/01-a.txtar", "# title: t\n# points: 1\n# exclusive: alone\n", "x/01-a.txtar:3: exclusive takes no value"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -16,6 +16,10 @@
 //	exec $PROG 2 10
 //	stdout '^2\n3\n5\n7\n$'
 //
+// A check that measures time declares "# exclusive": the grader then runs
+// it alone, with no other check or build of its own at the same time, when
+// it grades several submissions at once (grade -jobs N).
+//
 // The header is the leading run of lines that start with "#" and ends at the
 // first blank line. Every mistake in it is a *SyntaxError that names the file
 // and line.

@@ -15,11 +15,13 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/poolschool/poolschool/grader/kit"
+	"github.com/poolschool/poolschool/grader/result"
 	"github.com/poolschool/poolschool/grader/sandbox"
 )
 
@@ -216,6 +218,64 @@ func yamlcheck(args []string) int {
 	return 0
 }
 
+// nooverlap fails when a check with the given ID ran while any other check
+// of the graded class ran, by the start times and durations in the
+// students' records: nooverlap GRADES CHECK-ID.
+func nooverlap(args []string) int {
+	if len(args) != 2 {
+		fmt.Fprintln(os.Stderr, "usage: nooverlap GRADES CHECK-ID")
+		return 2
+	}
+	type span struct {
+		who        string
+		start, end time.Time
+	}
+	var alone, all []span
+	records, _ := filepath.Glob(filepath.Join(args[0], "students", "*", "record.json"))
+	for _, path := range records {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "nooverlap:", err)
+			return 1
+		}
+		var rec result.Report
+		if err := json.Unmarshal(data, &rec); err != nil {
+			fmt.Fprintln(os.Stderr, "nooverlap:", path, err)
+			return 1
+		}
+		for _, ex := range rec.Exercises {
+			for _, c := range ex.Checks {
+				if c.Started.IsZero() {
+					continue // not run: skipped, or the build failed
+				}
+				s := span{who: rec.Student + " " + c.ID, start: c.Started, end: c.Started.Add(c.Duration)}
+				all = append(all, s)
+				if c.ID == args[1] {
+					alone = append(alone, s)
+				}
+			}
+		}
+	}
+	if len(alone) < 2 {
+		fmt.Fprintf(os.Stderr, "nooverlap: %d runs of %s in %d records; want at least 2\n", len(alone), args[1], len(records))
+		return 1
+	}
+	bad := 0
+	for _, a := range alone {
+		for _, o := range all {
+			if o != a && o.start.Before(a.end) && a.start.Before(o.end) {
+				fmt.Printf("%s ran while %s ran\n", a.who, o.who)
+				bad++
+			}
+		}
+	}
+	fmt.Printf("%d runs of %s, %d checks in all\n", len(alone), args[1], len(all))
+	if bad > 0 {
+		return 1
+	}
+	return 0
+}
+
 func TestMain(m *testing.M) {
 	// A -race build sleeps a second at exit by default; the grader starts
 	// many short helper processes of itself.
@@ -231,6 +291,7 @@ func TestMain(m *testing.M) {
 		"yamlcheck":  func() { os.Exit(yamlcheck(os.Args[1:])) },
 		"unzipone":   func() { os.Exit(unzipone(os.Args[1:])) },
 		"gsvalidate": func() { os.Exit(gsvalidate(os.Args[1:])) },
+		"nooverlap":  func() { os.Exit(nooverlap(os.Args[1:])) },
 	})
 }
 
