@@ -15,18 +15,14 @@ import (
 // TestHomework runs grader/testdata/homework/*.txtar against the real kit
 // (the repository itself) and its three homework exercises: a student's
 // make check from a fresh kit, and a class grade over the reference
-// solutions, the starters and hand-made, partly right submissions kept in
-// grader/testdata/homework/class. It builds and runs every exercise many
-// times, so -short skips it.
+// solutions, the starters and hand-made, partly right submissions that
+// grade.txtar makes from the solutions. It builds and runs every exercise
+// many times, so -short skips it.
 func TestHomework(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and grades the three homework exercises; skipped with -short")
 	}
 	root, err := filepath.Abs("../../..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	class, err := filepath.Abs("../../testdata/homework/class")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +34,6 @@ func TestHomework(t *testing.T) {
 		UpdateScripts:       os.Getenv("UPDATE_SCRIPTS") != "",
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("KITROOT", root)
-			env.Setenv("CLASS", class)
 			return setupGraderEnv(env)
 		},
 		Condition: func(cond string) (bool, error) {

@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -218,6 +219,41 @@ func yamlcheck(args []string) int {
 	return 0
 }
 
+// mutate makes a hand-made mistake in a copy of a solution: it replaces
+// the text of each OLD file in FILE with the text of the NEW file after
+// it, and fails unless OLD occurs exactly once, so that a mistake that no
+// longer fits the solution is noticed: mutate FILE OLD NEW [OLD NEW ...].
+func mutate(args []string) int {
+	if len(args) < 3 || len(args)%2 == 0 {
+		fmt.Fprintln(os.Stderr, "usage: mutate FILE OLD NEW [OLD NEW ...]")
+		return 2
+	}
+	data, err := os.ReadFile(args[0])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "mutate:", err)
+		return 1
+	}
+	text := string(data)
+	for i := 1; i < len(args); i += 2 {
+		old, err1 := os.ReadFile(args[i])
+		repl, err2 := os.ReadFile(args[i+1])
+		if err := errors.Join(err1, err2); err != nil {
+			fmt.Fprintln(os.Stderr, "mutate:", err)
+			return 1
+		}
+		if n := strings.Count(text, string(old)); n != 1 {
+			fmt.Fprintf(os.Stderr, "mutate: the text of %s occurs %d times in %s, want once; update it to the solution\n", args[i], n, args[0])
+			return 1
+		}
+		text = strings.Replace(text, string(old), string(repl), 1)
+	}
+	if err := os.WriteFile(args[0], []byte(text), 0o644); err != nil {
+		fmt.Fprintln(os.Stderr, "mutate:", err)
+		return 1
+	}
+	return 0
+}
+
 // nooverlap fails when a check with the given ID ran while any other check
 // of the graded class ran, by the start times and durations in the
 // students' records: nooverlap GRADES CHECK-ID.
@@ -292,6 +328,7 @@ func TestMain(m *testing.M) {
 		"unzipone":   func() { os.Exit(unzipone(os.Args[1:])) },
 		"gsvalidate": func() { os.Exit(gsvalidate(os.Args[1:])) },
 		"nooverlap":  func() { os.Exit(nooverlap(os.Args[1:])) },
+		"mutate":     func() { os.Exit(mutate(os.Args[1:])) },
 	})
 }
 
