@@ -131,20 +131,9 @@ func cmdGrade(args []string, stdout, stderr io.Writer) int {
 // prepare loads and copies the checks to a place student code cannot read,
 // and writes the released kit every student copy starts from.
 func prepare(kitDir, exName, outDir string, uidBase int) (*grading, func(), error) {
-	k, err := kit.Find(kitDir)
+	k, selected, err := openExercises(kitDir, exName)
 	if err != nil {
 		return nil, nil, err
-	}
-	all, err := k.Exercises()
-	if err != nil {
-		return nil, nil, err
-	}
-	var names []string
-	if exName != "" {
-		names = []string{exName}
-	}
-	if _, err := kit.Select(all, names); err != nil {
-		return nil, nil, usageErr("%v", err)
 	}
 	self, err := runner.CurrentSelf()
 	if err != nil {
@@ -183,6 +172,10 @@ func prepare(kitDir, exName, outDir string, uidBase int) (*grading, func(), erro
 	pristine, err := spec.Load(checks)
 	if err != nil {
 		return fail(err)
+	}
+	var names []string
+	for _, ex := range selected {
+		names = append(names, ex.Name)
 	}
 	exs, _ := kit.Select(pristine, names)
 	base := filepath.Join(work, "base")
