@@ -60,6 +60,30 @@ func TestLargePayloadsRoundTrip(t *testing.T) {
 	require.Equal(t, len(inputs), i)
 }
 
+// reuseBuffer returns the same 64 KiB buffer for every item, filled with the
+// item's number, as a task that recycles its scratch space might.
+var reuseBuffer = pool.NewTask("reuseBuffer", func(_ context.Context, n int) ([]byte, error) {
+	for i := range scratch {
+		scratch[i] = byte(n)
+	}
+	return scratch, nil
+})
+
+var scratch = make([]byte, 64<<10)
+
+// A result is the value the task returned when it returned, even when the
+// task changes the same buffer for the next item of its chunk.
+func TestResultIsTakenWhenTheTaskReturns(t *testing.T) {
+	p := newPool(t, pool.Config{Workers: 1})
+	i := 0
+	for got, err := range pool.Map(t.Context(), p, reuseBuffer, slices.Values([]int{1, 2, 3, 4, 5}), pool.Chunksize(5)) {
+		require.NoError(t, err)
+		i++
+		require.True(t, bytes.Equal(bytes.Repeat([]byte{byte(i)}, 64<<10), got), "item %d came back as another item's bytes", i)
+	}
+	require.Equal(t, 5, i)
+}
+
 // A large item put in a queue by a worker reaches the parent intact.
 func TestQueueCarriesLargeItems(t *testing.T) {
 	p := newPool(t, pool.Config{Workers: 1})

@@ -310,6 +310,11 @@ func (s *server) runCalls(exit chan<- int) {
 				continue
 			}
 			head, tail, err := runItem(c.ctx, t, c.args[cur.i])
+			if cur.i < len(c.args)-1 && len(tail) > 0 {
+				// The call's later items run before its frame is written,
+				// and may reuse a buffer this item returned: keep a copy.
+				head, tail = append(head, tail...), nil
+			}
 			appendOutcome(cur.f, head, tail, err)
 		}
 		cur.c = nil
@@ -320,13 +325,16 @@ func (s *server) runCalls(exit chan<- int) {
 	}
 }
 
-// finish ends a call and writes its result.
+// finish ends a call and writes its result. The call's context is
+// cancelled only once the result is written: code that cancellation sets
+// off must not change a result that is still to be sent.
 func (s *server) finish(c *serverCall, result message) error {
 	s.mu.Lock()
 	s.running = nil
 	s.mu.Unlock()
+	err := s.write(result)
 	c.cancel()
-	return s.write(result)
+	return err
 }
 
 // appendOutcome adds one item's outcome to a result frame: head followed
