@@ -30,6 +30,7 @@ type job struct {
 	Events   string            `json:"events"`
 	Self     Self              `json:"self"`
 	Wrappers map[string]string `json:"wrappers"` // $PROG wrapper -> the binary it runs
+	Shared   string            `json:"shared"`   // the exercise's shared files, copied into $WORK
 }
 
 // target returns the program a custom command should start: the student
@@ -121,6 +122,9 @@ func (j *job) setup(env *testscript.Env) error {
 	env.Vars = append(env.Vars, j.Vars...)
 	env.Vars = append(env.Vars, passThrough()...)
 	env.Values[jobKey{}] = j
+	if err := j.copyShared(work); err != nil {
+		return err
+	}
 	if !j.User.IsSet() {
 		return nil
 	}
@@ -157,6 +161,33 @@ func (j *job) setup(env *testscript.Env) error {
 }
 
 type jobKey struct{}
+
+// copyShared puts the exercise's shared files into $WORK next to the
+// check's own. A check file of the same name is an error, not a silent
+// choice between the two.
+func (j *job) copyShared(work string) error {
+	if j.Shared == "" {
+		return nil
+	}
+	entries, err := os.ReadDir(j.Shared)
+	if err != nil {
+		return fmt.Errorf("reading the exercise's shared files: %w", err)
+	}
+	for _, e := range entries {
+		dst := filepath.Join(work, e.Name())
+		if _, err := os.Lstat(dst); err == nil {
+			return fmt.Errorf("the check has a file %s, and so has %s; rename one", e.Name(), j.Shared)
+		}
+		data, err := os.ReadFile(filepath.Join(j.Shared, e.Name()))
+		if err != nil {
+			return fmt.Errorf("reading the exercise's shared files: %w", err)
+		}
+		if err := os.WriteFile(dst, data, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // condition implements the grader's script conditions: [cpus:N] holds when
 // this machine gives the grader at least N CPUs, [parallel:N] when N of them

@@ -33,11 +33,10 @@ const (
 
 // Runner grades exercises of one working tree or one student's copy.
 type Runner struct {
-	Self    Self
-	User    sandbox.User // student code runs as this user when set
-	Work    string       // folder for builds and check work (created)
-	GoEnv   []string     // GOCACHE, GOMODCACHE... for builds (see GoEnv)
-	CheckFS string       // where the pristine check files live; "" = as loaded
+	Self  Self
+	User  sandbox.User // student code runs as this user when set
+	Work  string       // folder for builds and check work (created)
+	GoEnv []string     // GOCACHE, GOMODCACHE... for builds (see GoEnv)
 }
 
 // machine is shared by the checks and builds that run at the same time in
@@ -228,7 +227,7 @@ func (r *Runner) runCheck(ctx context.Context, ex *spec.Exercise, c *spec.Check,
 	}
 	script := c.File
 	j := job{Script: script, WorkRoot: wsDir, Timeout: c.Timeout, Vars: vars, BinDir: binDir,
-		User: r.User, Limits: limits, Events: events, Self: r.Self, Wrappers: wrappers}
+		User: r.User, Limits: limits, Events: events, Self: r.Self, Wrappers: wrappers, Shared: ex.Shared}
 	in, _ := json.Marshal(j)
 	cmd := r.Self.Command("__run-check")
 	cmd.Stdin = bytes.NewReader(in)

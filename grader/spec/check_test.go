@@ -59,6 +59,7 @@ func writeExercise(t *testing.T, files map[string]string) string {
 	dir := filepath.Join(t.TempDir(), "greet")
 	require.NoError(t, os.MkdirAll(dir, 0o755))
 	for name, text := range files {
+		require.NoError(t, os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755))
 		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644))
 	}
 	return dir
@@ -77,9 +78,11 @@ func chk(needs string) string {
 func TestLoadExercise(t *testing.T) {
 	dir := writeExercise(t, map[string]string{
 		ExerciseFile: meta, "01-builds.txtar": chk(""), "02-hello.txtar": chk("builds"), "03-more.txtar": chk("01-builds 02-hello"),
+		"shared/lines.awk": "{ n++ }\n",
 	})
 	ex, err := LoadExercise(dir)
 	require.NoError(t, err)
+	require.Equal(t, filepath.Join(dir, SharedDir), ex.Shared)
 	require.Equal(t, "greet", ex.Name)
 	require.Equal(t, []string{"01-builds"}, ex.Check("hello").Needs, "slugs resolve to IDs")
 	require.Equal(t, 3.0, ex.MaxPoints(""))
@@ -101,6 +104,7 @@ func TestLoadExerciseErrors(t *testing.T) {
 		{"cycle", map[string]string{ExerciseFile: meta, "01-a.txtar": chk("c"), "02-b.txtar": chk("a"), "03-c.txtar": chk("b")}, ErrNeeds, "needs form a cycle: 01-a -> 03-c -> 02-b -> 01-a"},
 		{"stray file", map[string]string{ExerciseFile: meta, "01-a.txtar": chk(""), "notes.txt": "x"}, ErrSyntax, "notes.txt: unexpected file among the checks"},
 		{"no checks", map[string]string{ExerciseFile: meta}, ErrSyntax, "has no checks"},
+		{"folder in shared", map[string]string{ExerciseFile: meta, "01-a.txtar": chk(""), "shared/lib/x.awk": "x"}, ErrSyntax, "shared/lib: shared/ holds plain files only"},
 		{"meta unknown key", map[string]string{ExerciseFile: "title: t\nedit: *.go\ncolour: red\n", "01-a.txtar": chk("")}, ErrSyntax, "exercise.txt:3: unknown key \"colour\""},
 		{"meta no edit", map[string]string{ExerciseFile: "title: t\n", "01-a.txtar": chk("")}, ErrSyntax, "exercise.txt:1: no \"edit: GLOB\" line"},
 		{"meta escaping edit", map[string]string{ExerciseFile: "title: t\nedit: ../go.mod\n", "01-a.txtar": chk("")}, ErrSyntax, "exercise.txt:2: edit \"../go.mod\""},

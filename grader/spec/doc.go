@@ -16,6 +16,9 @@
 //	exec $PROG 2 10
 //	stdout '^2\n3\n5\n7\n$'
 //
+// Files that several checks of an exercise use live once in its shared
+// folder (SharedDir); every check finds them in $WORK.
+//
 // A check that measures time declares "# exclusive": the grader then runs
 // it alone, with no other check or build of its own at the same time, when
 // it grades several submissions at once (grade -jobs N).

@@ -28,7 +28,13 @@ type Exercise struct {
 	Edit   []string // slash-separated globs, relative to exercises/<name>, of the files a student may edit
 	File   string   // path of exercise.txt
 	Checks []*Check // sorted by ID
+	Shared string   // the exercise's shared/ folder: files every check finds in $WORK; "" when there is none
 }
+
+// SharedDir is the folder, next to an exercise's checks, whose files every
+// check of the exercise finds in its $WORK, as if each check's archive held
+// them: a helper script that several checks run, kept in one place.
+const SharedDir = "shared"
 
 var nameRE = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
 
@@ -147,9 +153,9 @@ func (ex *Exercise) MaxPoints(v Visibility) float64 {
 	return total
 }
 
-// LoadExercise reads dir/exercise.txt and every dir/NN-slug.txtar, and
-// validates the needs graph. Other files in dir are an error, so that a
-// misnamed check is not silently ignored.
+// LoadExercise reads dir/exercise.txt, every dir/NN-slug.txtar and the
+// optional dir/shared folder, and validates the needs graph. Other files in
+// dir are an error, so that a misnamed check is not silently ignored.
 func LoadExercise(dir string) (*Exercise, error) {
 	file := filepath.Join(dir, ExerciseFile)
 	data, err := os.ReadFile(file)
@@ -169,6 +175,12 @@ func LoadExercise(dir string) (*Exercise, error) {
 		switch {
 		case name == ExerciseFile, name == "README.md":
 			continue
+		case name == SharedDir && e.IsDir():
+			if err := checkShared(filepath.Join(dir, name)); err != nil {
+				return nil, err
+			}
+			ex.Shared = filepath.Join(dir, name)
+			continue
 		case !e.Type().IsRegular() || !strings.HasSuffix(name, ".txtar"):
 			return nil, &SyntaxError{File: filepath.Join(dir, name), Msg: "unexpected file among the checks; checks are NN-slug.txtar files, remove or rename it"}
 		}
@@ -186,6 +198,20 @@ func LoadExercise(dir string) (*Exercise, error) {
 		return nil, err
 	}
 	return ex, nil
+}
+
+// checkShared accepts a shared/ folder of plain files only.
+func checkShared(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("reading shared files: %w", err)
+	}
+	for _, e := range entries {
+		if !e.Type().IsRegular() || strings.HasPrefix(e.Name(), ".") {
+			return &SyntaxError{File: filepath.Join(dir, e.Name()), Msg: "shared/ holds plain files only (no folders, links or hidden files); move it out"}
+		}
+	}
+	return nil
 }
 
 // resolveNeeds maps each needs entry (an ID or a slug) to an ID and rejects
