@@ -101,6 +101,18 @@ func TestCrashMatrix(t *testing.T) {
 			func(t *testing.T, p *pool.Pool) error {
 				return pool.Submit(t.Context(), p, refuseResult, 0).Err()
 			}, is(pool.ErrDecode)},
+		{"argument's encoder panics in the parent", "test_error_at_task_pickle",
+			func(t *testing.T, p *pool.Pool) error {
+				err := pool.Submit(t.Context(), p, panicArg, panicOnEncode{}).Err()
+				require.ErrorContains(t, err, "an encoder bug")
+				return err
+			}, is(pool.ErrEncode)},
+		{"result's decoder panics in the parent", "test_error_during_result_unpickle_in_result_handler",
+			func(t *testing.T, p *pool.Pool) error {
+				err := pool.Submit(t.Context(), p, panicResult, 0).Err()
+				require.ErrorContains(t, err, "a decoder bug")
+				return err
+			}, is(pool.ErrDecode)},
 		{"worker dies with a pipe-sized result in flight", "test_crash_big_data",
 			func(t *testing.T, p *pool.Pool) error {
 				return pool.Submit(t.Context(), p, bigThenExit, 8<<20).Err()

@@ -121,6 +121,8 @@ var (
 	refuseArg = pool.NewTask("refuseArg", func(_ context.Context, _ refuseDecode) (int, error) { return 1, nil })
 
 	refuseResult = pool.NewTask("refuseResult", func(_ context.Context, _ int) (refuseDecode, error) { return refuseDecode{}, nil })
+	panicResult  = pool.NewTask("panicResult", func(_ context.Context, _ int) (panicOnDecode, error) { return panicOnDecode{}, nil })
+	panicArg     = pool.NewTask("panicArg", func(_ context.Context, _ panicOnEncode) (int, error) { return 1, nil })
 
 	exitInDecode = pool.NewTask("exitInDecode", func(_ context.Context, _ exitOnDecode) (int, error) { return 1, nil })
 
@@ -150,6 +152,19 @@ type refuseDecode struct{}
 
 func (refuseDecode) GobEncode() ([]byte, error) { return []byte("x"), nil }
 func (*refuseDecode) GobDecode([]byte) error    { return errors.New("refusing to decode") }
+
+// panicOnDecode encodes fine and panics when decoded: in the parent, for a
+// result.
+type panicOnDecode struct{}
+
+func (panicOnDecode) GobEncode() ([]byte, error) { return []byte("x"), nil }
+func (*panicOnDecode) GobDecode([]byte) error    { panic("a decoder bug") }
+
+// panicOnEncode panics when encoded: in the parent, as an argument.
+type panicOnEncode struct{}
+
+func (panicOnEncode) GobEncode() ([]byte, error) { panic("an encoder bug") }
+func (*panicOnEncode) GobDecode([]byte) error    { return nil }
 
 // refuseEncode never encodes.
 type refuseEncode struct{}

@@ -122,11 +122,19 @@ func encodeShared(ptr any) (head, tail []byte, err error) {
 }
 
 // decodeValue decodes a value written by encodeValue into ptr. The value
-// may share b's memory (decodeGobFast).
-func decodeValue(b []byte, ptr any) error {
+// may share b's memory (decodeGobFast). A panic while decoding, such as one
+// in a type's own GobDecode method, is an error: in the parent it would
+// otherwise end the program from the goroutine that reads a worker's
+// results.
+func decodeValue(b []byte, ptr any) (err error) {
 	if isEmptyStruct(ptr) || decodeGobFast(b, ptr) {
 		return nil
 	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("gob: %v", r)
+		}
+	}()
 	return gob.NewDecoder(bytes.NewReader(b)).Decode(ptr)
 }
 
