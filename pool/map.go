@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"os"
+	"runtime/debug"
 	"sync"
 )
 
@@ -134,6 +136,11 @@ func (pr *progress) add(n int) {
 	pr.mu.Lock()
 	defer pr.mu.Unlock()
 	pr.done += n
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(os.Stderr, "pool: Progress hook panicked: %v\n%s", r, debug.Stack())
+		}
+	}()
 	pr.fn(pr.done)
 }
 

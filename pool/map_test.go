@@ -262,3 +262,19 @@ func TestMapProgress(t *testing.T) {
 		require.Equal(t, []int{10, 20, 30, 40, 50}, seen)
 	})
 }
+
+// A Progress hook that panics is reported, and neither Map nor the pool
+// stops for it.
+func TestMapProgressHookPanics(t *testing.T) {
+	backends(t, func(t *testing.T, b pool.Backend) {
+		p := newPool(t, pool.Config{Workers: 2, Backend: b})
+		n := 0
+		for _, err := range pool.Map(t.Context(), p, square, slices.Values(make([]int, 30)), pool.Chunksize(10),
+			pool.Progress(func(int) { panic("a progress bar bug") })) {
+			require.NoError(t, err)
+			n++
+		}
+		require.Equal(t, 30, n)
+		require.NoError(t, pool.Submit(t.Context(), p, square, 3).Err())
+	})
+}

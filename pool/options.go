@@ -63,7 +63,9 @@ func Retry(n int) Option {
 // Progress makes Map call fn each time a chunk finishes, with the number of
 // inputs finished so far, in whatever order they finish: the hook a command
 // needs to draw a progress bar over a long run. Calls never overlap; fn runs
-// on a goroutine of the pool and should return quickly.
+// on a goroutine of the pool and should return quickly. A panic in fn is
+// reported on standard error, as one in an OnDone callback is, and Map goes
+// on.
 func Progress(fn func(done int)) Option {
 	return func(o *options) {
 		o.progress = fn
