@@ -85,8 +85,8 @@ type Config struct {
 	// WorkerProcs is the GOMAXPROCS of each worker process: how many of a
 	// task's goroutines may run at the same time. Zero means the parent's
 	// GOMAXPROCS shared among the workers (at least 1 each), so that the
-	// workers together use the CPUs the parent may use, once: a pool of
-	// one worker per CPU runs each worker on one, as Python's workers are.
+	// workers together use the CPUs the parent may use, once: in a pool of
+	// one worker per CPU, each worker runs on one CPU, like a Python worker.
 	// A task that fans out over goroutines of its own, in a pool of fewer
 	// workers than CPUs, may want more. Negative is an error. Programs a
 	// task starts do not inherit the setting.
