@@ -18,9 +18,12 @@ import (
 // as a whole against Python and the floor; these measure its pieces.
 
 // benchPool starts a pool of 2 workers of backend b, and has both serve a
-// task so that the benchmark measures a ready pool.
+// task so that the benchmark measures a ready pool. The benchmark reports
+// its allocations: those of this process, the parent; a worker's are its
+// own.
 func benchPool(b *testing.B, backend pool.Backend) *pool.Pool {
 	b.Helper()
+	b.ReportAllocs()
 	p, err := pool.New(pool.Config{Workers: 2, Backend: backend})
 	if err != nil {
 		b.Fatal(err)
