@@ -266,6 +266,30 @@ def w_queue(p):
     return {"rate": n // WORKERS * WORKERS / took}
 
 
+def memory_mib(pid):
+    """A process's resident and proportional set sizes in MiB, from
+    /proc/PID/smaps_rollup; empty without it."""
+    out = {}
+    try:
+        with open("/proc/%d/smaps_rollup" % pid) as f:
+            for line in f:
+                field = line.split()
+                if len(field) == 3 and field[0] in ("Rss:", "Pss:"):
+                    out[field[0][:-1].lower()] = int(field[1]) / 1024
+    except OSError:
+        pass
+    return out
+
+
+def w_memory(p):
+    with executor() as ex:
+        warm(ex)
+        sizes = [memory_mib(pid) for pid in list(ex._processes)]
+    if not sizes or any(len(s) != 2 for s in sizes):
+        return {"rss": 0, "pss": 0}
+    return {k: sum(s[k] for s in sizes) / len(sizes) for k in ("rss", "pss")}
+
+
 def main():
     p = json.loads(sys.argv[1])
     out = globals()["w_" + p["workload"]](p)

@@ -60,6 +60,10 @@ func workloads(sz sizes) []workload {
 		workload{name: "queue", rows: []row{
 			{"queue", fmt.Sprintf("Queue: 2 producers, %d ints to the parent", sz.queueN), "items/s", true},
 		}, run: runQueue},
+		workload{name: "memory", rows: []row{
+			{"worker_rss", "memory of a ready worker process: resident (RSS)", "MiB", false},
+			{"worker_pss", "memory of a ready worker process: its share (PSS)", "MiB", false},
+		}, run: runMemory},
 	)
 	return ws
 }
@@ -707,4 +711,81 @@ func runQueue(h *harness, impl Impl) (map[string]float64, string, error) {
 	}
 	q.Close()
 	return map[string]float64{"queue": float64(n) / took.Seconds()}, "", nil
+}
+
+// runMemory measures what one ready worker process holds in memory, read
+// from /proc on Linux: its resident set (what top shows), and its
+// proportional set size, the private pages plus its share of the pages it
+// shares with other processes (the executable, a forked parent's heap),
+// which is what each more worker costs. Goroutine workers have no process
+// of their own.
+func runMemory(h *harness, impl Impl) (map[string]float64, string, error) {
+	var pids []int
+	switch impl {
+	case Goroutines:
+		return map[string]float64{}, "", nil
+	case Python:
+		out, err := h.python(map[string]any{"workload": "memory"})
+		if err != nil {
+			return nil, "", err
+		}
+		if out["pss"] <= 0 {
+			return map[string]float64{}, "python: no /proc to read the workers' memory from", nil
+		}
+		return map[string]float64{"worker_rss": out["rss"], "worker_pss": out["pss"]}, "", nil
+	case Floor:
+		f, err := startFloor(floorInt)
+		if err != nil {
+			return nil, "", err
+		}
+		defer f.close()
+		var r int
+		if err := f.call(1, &r); err != nil {
+			return nil, "", err
+		}
+		pids = []int{f.cmd.Process.Pid}
+	default:
+		p, err := newPool(impl, Workers)
+		if err != nil {
+			return nil, "", err
+		}
+		defer p.Close()
+		for pid := range p.Stats().TasksByPID {
+			pids = append(pids, pid)
+		}
+	}
+	out := map[string]float64{}
+	for _, pid := range pids {
+		sizes, err := memoryMiB(pid)
+		if err != nil {
+			return map[string]float64{}, "memory: " + err.Error(), nil
+		}
+		out["worker_rss"] += sizes["Rss"] / float64(len(pids))
+		out["worker_pss"] += sizes["Pss"] / float64(len(pids))
+	}
+	return out, "", nil
+}
+
+// memoryMiB reads a process's resident and proportional set sizes, in MiB,
+// keyed Rss and Pss as /proc/PID/smaps_rollup names them.
+func memoryMiB(pid int) (map[string]float64, error) {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/smaps_rollup", pid))
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]float64{}
+	for line := range strings.Lines(string(data)) {
+		f := strings.Fields(line)
+		if len(f) == 3 && f[2] == "kB" && (f[0] == "Rss:" || f[0] == "Pss:") {
+			kb, err := strconv.ParseFloat(f[1], 64)
+			if err != nil {
+				return nil, fmt.Errorf("/proc/%d/smaps_rollup: %q: %w", pid, line, err)
+			}
+			out[strings.TrimSuffix(f[0], ":")] = kb / 1024
+		}
+	}
+	if len(out) != 2 {
+		return nil, fmt.Errorf("/proc/%d/smaps_rollup has no Rss and Pss lines", pid)
+	}
+	return out, nil
 }
