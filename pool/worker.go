@@ -85,7 +85,8 @@ func (w *worker) send(c *call) {
 	}
 	size := 5 + 3*binary.MaxVarintLen64 + len(c.task)
 	for _, a := range c.args {
-		if size += binary.MaxVarintLen64; len(a) < bigPiece {
+		size += binary.MaxVarintLen64
+		if len(a) < bigPiece { // a larger one is a piece of its own
 			size += len(a)
 		}
 	}
