@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"math"
@@ -9,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/poolschool/poolschool/pool"
 )
 
 // Report is the outcome of a run, as printed and as written to JSON.
@@ -31,6 +34,9 @@ type Machine struct {
 	Go      string `json:"go"`
 	Python  string `json:"python"`
 	LoadAvg string `json:"loadavg,omitempty"`
+	// GOMAXPROCS of the harness (the pool's parent) and of a pool's worker.
+	GOMAXPROCS       int `json:"gomaxprocs"`
+	WorkerGOMAXPROCS int `json:"worker_gomaxprocs,omitempty"`
 }
 
 // Row is one line of the table: a value per implementation, and the
@@ -152,7 +158,12 @@ func targets(r *Report) []Target {
 
 // machine describes this machine.
 func machine() Machine {
-	mc := Machine{CPUs: runtime.NumCPU(), OS: runtime.GOOS + "/" + runtime.GOARCH, Go: runtime.Version(), Python: "no python3"}
+	mc := Machine{CPUs: runtime.NumCPU(), OS: runtime.GOOS + "/" + runtime.GOARCH, Go: runtime.Version(), Python: "no python3",
+		GOMAXPROCS: runtime.GOMAXPROCS(0)}
+	if p, err := pool.New(pool.Config{Workers: Workers}); err == nil {
+		mc.WorkerGOMAXPROCS, _ = pool.Submit(context.Background(), p, maxProcs, struct{}{}).Result()
+		p.Close()
+	}
 	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
 		for line := range strings.Lines(string(b)) {
 			if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
@@ -188,8 +199,9 @@ func (r *Report) WriteTable(w io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(w, "\nmedian (min–max) of %d rounds, 2 workers; x = times better than Python / the floor (above 1: better)\n", r.Rounds)
-	fmt.Fprintf(w, "machine: %s, %d CPUs, %s, kernel %s, %s, %s, load %s\n\ntargets:\n",
-		r.Machine.CPU, r.Machine.CPUs, r.Machine.OS, r.Machine.Kernel, r.Machine.Go, r.Machine.Python, r.Machine.LoadAvg)
+	fmt.Fprintf(w, "machine: %s, %d CPUs, %s, kernel %s, %s, %s, load %s; GOMAXPROCS %d, a worker's %d\n\ntargets:\n",
+		r.Machine.CPU, r.Machine.CPUs, r.Machine.OS, r.Machine.Kernel, r.Machine.Go, r.Machine.Python, r.Machine.LoadAvg,
+		r.Machine.GOMAXPROCS, r.Machine.WorkerGOMAXPROCS)
 	for _, t := range r.Targets {
 		mark := "met   "
 		if !t.Met {

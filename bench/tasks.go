@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"os"
+	"runtime"
 	"strconv"
 	"time"
 
@@ -16,6 +17,8 @@ import (
 // pybench.py defines the same functions for Python.
 var (
 	identity = pool.NewTask("bench.identity", func(_ context.Context, n int) (int, error) { return n, nil })
+	// maxProcs reports a worker's GOMAXPROCS (pool.Config.WorkerProcs).
+	maxProcs = pool.NewTask("bench.maxprocs", func(_ context.Context, _ struct{}) (int, error) { return runtime.GOMAXPROCS(0), nil })
 
 	fail = pool.NewTask("bench.fail", func(_ context.Context, n int) (int, error) {
 		return 0, errors.New("item " + strconv.Itoa(n) + " failed")
