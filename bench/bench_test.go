@@ -62,6 +62,14 @@ func TestTiny(t *testing.T) {
 	if len(r.Targets) != 6 {
 		t.Errorf("%d targets, want 6", len(r.Targets))
 	}
+	// Without python3, a target that compares with Python is not measured,
+	// and one that needs only Go figures is.
+	for _, tg := range r.Targets {
+		needsPython := !strings.HasPrefix(tg.Name, "efficiency") && !strings.HasPrefix(tg.Name, "crash")
+		if tg.Measured == needsPython {
+			t.Errorf("target %q: measured %v without python3", tg.Name, tg.Measured)
+		}
+	}
 	var out bytes.Buffer
 	if err := r.WriteTable(&out); err != nil {
 		t.Fatal(err)
