@@ -94,6 +94,17 @@ type WorkerError struct {
 	// Startup reports that the worker died before it started serving tasks,
 	// which usually means pool.Main is not the first call in main.
 	Startup bool
+	// Initializer reports that the worker died while it ran
+	// Config.Initializer, whose name is then in Task.
+	Initializer bool
+	// Reason says why the pool killed the worker, when it did so for a
+	// reason of its own: "it closed its pipes to the pool but was still
+	// running 1s later", "it did not answer a request to give back a call
+	// within 1s". Empty when the worker died by itself.
+	Reason string
+	// Err is the error that kept the worker process from starting at all,
+	// such as one from os/exec; nil once it started.
+	Err error
 	// Attempts is how many times the task ran and lost its worker: more
 	// than 1 when it was retried (see Retry).
 	Attempts int
@@ -104,6 +115,11 @@ func (e *WorkerError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "pool: worker %d", e.PID)
 	switch {
+	case e.Err != nil:
+		fmt.Fprintf(&b, " could not start: %v", e.Err)
+		return b.String()
+	case e.Initializer:
+		fmt.Fprintf(&b, " died running the initializer %q", e.Task)
 	case e.Startup:
 		b.WriteString(" died before it started serving")
 	case e.Task != "" && e.Count > 1:
@@ -121,17 +137,26 @@ func (e *WorkerError) Error() string {
 	if line := fatalLine(e.Stderr); line != "" {
 		fmt.Fprintf(&b, " (%s)", line)
 	}
+	if e.Reason != "" {
+		fmt.Fprintf(&b, "; the pool killed it because %s", e.Reason)
+	}
 	if e.Attempts > 1 {
 		fmt.Fprintf(&b, ", after %d attempts", e.Attempts)
 	}
-	if e.Startup {
+	if e.Startup && e.Reason == "" {
 		b.WriteString("; is pool.Main() the first call in main?")
 	}
 	return b.String()
 }
 
-// Unwrap returns ErrWorkerDied, so that errors.Is(err, ErrWorkerDied) holds.
-func (e *WorkerError) Unwrap() error { return ErrWorkerDied }
+// Unwrap returns ErrWorkerDied, so that errors.Is(err, ErrWorkerDied) holds,
+// and Err when the worker could not start.
+func (e *WorkerError) Unwrap() []error {
+	if e.Err != nil {
+		return []error{ErrWorkerDied, e.Err}
+	}
+	return []error{ErrWorkerDied}
+}
 
 // oneLine folds a message onto one line: errors print on one line, and the
 // full text stays in the fields.

@@ -46,6 +46,7 @@ type Future[R any] struct {
 	val       R
 	err       error
 	callbacks []func(*Future[R])
+	notified  bool // the callbacks ran: later ones run at once
 }
 
 // Submit schedules task on arg and returns its future at once. ctx governs
@@ -62,14 +63,14 @@ func Submit[A, R any](ctx context.Context, p *Pool, task *Task[A, R], arg A, opt
 	f := &Future[R]{p: p, done: make(chan struct{})}
 	o, err := applyOptions(opts, false)
 	if err != nil {
-		f.finish(err)
+		f.fail(err)
 		return f
 	}
 	c := &call{task: task.name, ctx: ctx, count: 1, recv: f, retries: o.retries}
 	if p.cfg.Backend == Processes {
 		b, err := encodeValue(&arg)
 		if err != nil {
-			f.finish(fmt.Errorf("%w: argument of task %q: %v", ErrEncode, task.name, err))
+			f.fail(fmt.Errorf("%w: argument of task %q: %v", ErrEncode, task.name, err))
 			return f
 		}
 		c.args = [][]byte{b}
@@ -77,13 +78,13 @@ func Submit[A, R any](ctx context.Context, p *Pool, task *Task[A, R], arg A, opt
 		f.run = func(ctx context.Context) (R, error) { return task.fn(ctx, arg) }
 	}
 	if err := ctx.Err(); err != nil {
-		f.finish(context.Cause(ctx))
+		f.fail(context.Cause(ctx))
 		return f
 	}
 	f.c = c
 	if err := p.enqueue(c); err != nil {
 		f.c = nil
-		f.finish(err)
+		f.fail(err)
 		return f
 	}
 	return f
@@ -134,7 +135,13 @@ func (f *Future[R]) Cancel() bool {
 	if f.c == nil {
 		return false
 	}
-	return f.p.cancel(f.c, errCancelled)
+	if !f.p.cancel(f.c, errCancelled) {
+		return false
+	}
+	// The call may have ended on another goroutine that is completing it
+	// now: true means done, so wait for that.
+	<-f.done
+	return true
 }
 
 // errCancelled is the outcome of a task stopped by Cancel or by Shutdown's
@@ -149,7 +156,7 @@ var errCancelled = fmt.Errorf("pool: task cancelled before it started: %w", cont
 // runs.
 func (f *Future[R]) OnDone(fn func(*Future[R])) {
 	f.mu.Lock()
-	if f.state != Done {
+	if !f.notified {
 		f.callbacks = append(f.callbacks, fn)
 		f.mu.Unlock()
 		return
@@ -207,20 +214,39 @@ func (f *Future[R]) setItem(_ int, blob []byte, err error) {
 	f.mu.Unlock()
 }
 
-func (f *Future[R]) finish(err error) {
+func (f *Future[R]) complete(err error) {
 	f.mu.Lock()
 	if err != nil {
 		var zero R
 		f.val, f.err = zero, err
 	}
 	f.state = Done
-	cbs := f.callbacks
-	f.callbacks = nil
 	close(f.done)
 	f.mu.Unlock()
-	for _, fn := range cbs {
-		f.callback(fn)
+}
+
+// notify runs the callbacks, and those added while they run, in order.
+func (f *Future[R]) notify() {
+	for {
+		f.mu.Lock()
+		cbs := f.callbacks
+		f.callbacks = nil
+		if len(cbs) == 0 {
+			f.notified = true
+			f.mu.Unlock()
+			return
+		}
+		f.mu.Unlock()
+		for _, fn := range cbs {
+			f.callback(fn)
+		}
 	}
+}
+
+// fail completes a future that never reached the pool.
+func (f *Future[R]) fail(err error) {
+	f.complete(err)
+	f.notify()
 }
 
 // decodeResult decodes a worker's encoded result into ptr.

@@ -24,42 +24,16 @@ type Item[R any] struct {
 // Map is lazy and bounded: it reads inputs only as results are consumed, at
 // most Buffer inputs ahead (two chunks per worker by default), so an endless
 // sequence works. Breaking out of the loop cancels what is still
-// outstanding, as the end of ctx does; when ctx ends, Map yields ctx.Err()
-// once and stops. A closed pool yields ErrClosed once, and a bad option
-// yields its error once.
+// outstanding, as the end of ctx does; when ctx ends, also before Map
+// starts or while nothing is in flight, Map yields ctx.Err() once and
+// stops: it never ends early without an error that says why. A closed pool
+// yields ErrClosed once, and a bad option yields its error once.
 func Map[A, R any](ctx context.Context, p *Pool, task *Task[A, R], inputs iter.Seq[A], opts ...Option) iter.Seq2[R, error] {
 	return func(yield func(R, error) bool) {
 		var zero R
-		m, err := newMapper(ctx, p, task, inputs, opts, false)
-		if err != nil {
-			yield(zero, err)
-			return
-		}
-		defer m.stop()
-		for {
-			m.fill()
-			if len(m.pending) == 0 {
-				if m.err != nil {
-					yield(zero, m.err)
-				}
-				return
-			}
-			ch := m.pending[0]
-			select {
-			case <-ch.done:
-			case <-ctx.Done():
-				yield(zero, ctx.Err())
-				return
-			}
-			m.pending = m.pending[1:]
-			for i := range ch.vals {
-				m.yielded++
-				if !yield(ch.vals[i], ch.errs[i]) {
-					return
-				}
-				m.fill()
-			}
-		}
+		runMap(ctx, p, task, inputs, opts, false,
+			func(ch *chunk[R], i int) bool { return yield(ch.vals[i], ch.errs[i]) },
+			func(err error) { yield(zero, err) })
 	}
 }
 
@@ -67,37 +41,84 @@ func Map[A, R any](ctx context.Context, p *Pool, task *Task[A, R], inputs iter.S
 // index of its input. It has the same options, laziness and cancellation.
 func MapUnordered[A, R any](ctx context.Context, p *Pool, task *Task[A, R], inputs iter.Seq[A], opts ...Option) iter.Seq[Item[R]] {
 	return func(yield func(Item[R]) bool) {
-		m, err := newMapper(ctx, p, task, inputs, opts, true)
+		runMap(ctx, p, task, inputs, opts, true,
+			func(ch *chunk[R], i int) bool {
+				return yield(Item[R]{Index: ch.first + i, Value: ch.vals[i], Err: ch.errs[i]})
+			},
+			func(err error) { yield(Item[R]{Index: -1, Err: err}) })
+	}
+}
+
+// runMap is the loop of Map and MapUnordered: it keeps the window full,
+// takes the next finished chunk (the oldest, or any when unordered), and
+// hands its items to item until item returns false. An error that ends the
+// loop (a bad option, the pool refusing work, the end of ctx) goes to fail,
+// once.
+func runMap[A, R any](ctx context.Context, p *Pool, task *Task[A, R], inputs iter.Seq[A], opts []Option, unordered bool,
+	item func(ch *chunk[R], i int) bool, fail func(error)) {
+	m, err := newMapper(ctx, p, task, inputs, opts, unordered)
+	if err != nil {
+		fail(err)
+		return
+	}
+	defer m.stop()
+	ended := ctx.Done()
+	for {
+		m.fill()
+		ch, err := m.next(ctx)
 		if err != nil {
-			yield(Item[R]{Index: -1, Err: err})
+			fail(err)
 			return
 		}
-		defer m.stop()
-		for {
-			m.fill()
-			if m.outstanding == 0 {
-				if m.err != nil {
-					yield(Item[R]{Index: -1, Err: m.err})
-				}
-				return
-			}
-			var ch *chunk[R]
+		if ch == nil {
+			return
+		}
+		for i := range ch.vals {
 			select {
-			case ch = <-m.finished:
-			case <-ctx.Done():
-				yield(Item[R]{Index: -1, Err: ctx.Err()})
+			case <-ended: // also between the items of one chunk
+				fail(ctx.Err())
+				return
+			default:
+			}
+			m.yielded++
+			if !item(ch, i) {
 				return
 			}
-			m.outstanding--
-			for i := range ch.vals {
-				m.yielded++
-				if !yield(Item[R]{Index: ch.first + i, Value: ch.vals[i], Err: ch.errs[i]}) {
-					return
-				}
-				m.fill()
-			}
+			m.fill()
 		}
 	}
+}
+
+// next waits for the next chunk to yield. It returns nil, nil once every
+// input was yielded, and an error when Map must stop: ctx ended (which
+// wins over a chunk that finished at the same moment), or the pool refused
+// a chunk and nothing is left in flight.
+func (m *mapper[A, R]) next(ctx context.Context) (*chunk[R], error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var ch *chunk[R]
+	switch {
+	case m.inflight == 0:
+		return nil, m.err
+	case m.unordered:
+		select {
+		case ch = <-m.finished:
+		case <-ctx.Done():
+		}
+	default:
+		ch = m.pending[0]
+		select {
+		case <-ch.done:
+			m.pending = m.pending[1:]
+		case <-ctx.Done():
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	m.inflight--
+	return ch, nil
 }
 
 // mapper feeds a Map: it pulls inputs, groups them into chunks and submits
@@ -107,16 +128,16 @@ type mapper[A, R any] struct {
 	cancel context.CancelFunc
 	p      *Pool
 	task   *Task[A, R]
-	next   func() (A, bool)
+	pull   func() (A, bool)
 	stopIn func()
 
 	chunk, buffer   int
 	pulled, yielded int
 	exhausted       bool
-	err             error       // why no more chunks can be submitted
-	pending         []*chunk[R] // ordered: submitted, not yet yielded
-	finished        chan *chunk[R]
-	outstanding     int // unordered: submitted, not yet yielded
+	err             error          // why no more chunks can be submitted
+	pending         []*chunk[R]    // ordered: submitted, not yet yielded
+	finished        chan *chunk[R] // unordered: finished, not yet yielded
+	inflight        int            // chunks submitted, not yet yielded
 	retries         int
 	progress        *progress
 	unordered       bool
@@ -157,7 +178,7 @@ func newMapper[A, R any](ctx context.Context, p *Pool, task *Task[A, R], inputs 
 		m.progress = &progress{fn: o.progress}
 	}
 	m.ctx, m.cancel = context.WithCancel(ctx)
-	m.next, m.stopIn = iter.Pull(inputs)
+	m.pull, m.stopIn = iter.Pull(inputs)
 	if unordered {
 		// Every chunk in flight can finish without a reader.
 		m.finished = make(chan *chunk[R], m.buffer/m.chunk+1)
@@ -172,6 +193,7 @@ func (m *mapper[A, R]) stop() {
 }
 
 // fill submits whole chunks while the read-ahead bound leaves room for one.
+// Once Map's context ended it submits nothing: next reports why.
 func (m *mapper[A, R]) fill() {
 	for !m.exhausted && m.err == nil && m.buffer-(m.pulled-m.yielded) >= m.chunk {
 		if m.ctx.Err() != nil {
@@ -179,7 +201,7 @@ func (m *mapper[A, R]) fill() {
 		}
 		args := make([]A, 0, m.chunk)
 		for len(args) < m.chunk {
-			a, ok := m.next()
+			a, ok := m.pull()
 			if !ok {
 				m.exhausted = true
 				break
@@ -195,9 +217,8 @@ func (m *mapper[A, R]) fill() {
 		if ch == nil {
 			return
 		}
-		if m.unordered {
-			m.outstanding++
-		} else {
+		m.inflight++
+		if !m.unordered {
 			m.pending = append(m.pending, ch)
 		}
 	}
@@ -207,13 +228,13 @@ func (m *mapper[A, R]) fill() {
 // it; m.err then says why.
 func (m *mapper[A, R]) submit(first int, args []A) *chunk[R] {
 	ch := &chunk[R]{
-		first:  first,
-		task:   m.task.name,
-		vals:   make([]R, len(args)),
-		errs:   make([]error, len(args)),
-		done:   make(chan struct{}),
-		notify: m.finished,
-		prog:   m.progress,
+		first:    first,
+		task:     m.task.name,
+		vals:     make([]R, len(args)),
+		errs:     make([]error, len(args)),
+		done:     make(chan struct{}),
+		finished: m.finished,
+		prog:     m.progress,
 	}
 	c := &call{task: m.task.name, ctx: m.ctx, first: first, recv: ch, retries: m.retries}
 	if m.p.cfg.Backend == Processes {
@@ -228,7 +249,8 @@ func (m *mapper[A, R]) submit(first int, args []A) *chunk[R] {
 		}
 		c.count = len(c.args)
 		if c.count == 0 {
-			ch.finish(nil)
+			ch.complete(nil)
+			ch.notify()
 			return ch
 		}
 	} else {
@@ -246,16 +268,16 @@ func (m *mapper[A, R]) submit(first int, args []A) *chunk[R] {
 
 // chunk is the typed receiver of one Map call.
 type chunk[R any] struct {
-	c      *call
-	first  int
-	task   string
-	pos    []int // item i of the call is input first+pos[i]; nil: item i is input first+i
-	vals   []R
-	errs   []error
-	run    func(ctx context.Context, i int) (R, error) // Goroutines
-	done   chan struct{}
-	notify chan *chunk[R]
-	prog   *progress
+	c        *call
+	first    int
+	task     string
+	pos      []int // item i of the call is input first+pos[i]; nil: item i is input first+i
+	vals     []R
+	errs     []error
+	run      func(ctx context.Context, i int) (R, error) // Goroutines
+	done     chan struct{}
+	finished chan *chunk[R]
+	prog     *progress
 }
 
 // at returns the position in vals of the call's item i.
@@ -292,7 +314,7 @@ func (ch *chunk[R]) setItem(i int, blob []byte, err error) {
 	ch.errs[at] = err
 }
 
-func (ch *chunk[R]) finish(err error) {
+func (ch *chunk[R]) complete(err error) {
 	if err != nil {
 		n := len(ch.vals)
 		if ch.c != nil {
@@ -303,9 +325,13 @@ func (ch *chunk[R]) finish(err error) {
 			ch.vals[ch.at(i)], ch.errs[ch.at(i)] = zero, err
 		}
 	}
+	// Progress is reported before the items can be yielded, so a loop
+	// that has seen an item has seen the progress that counts it.
 	ch.prog.add(len(ch.vals))
 	close(ch.done)
-	if ch.notify != nil {
-		ch.notify <- ch
+	if ch.finished != nil {
+		ch.finished <- ch // never blocks: it has room for every chunk in flight
 	}
 }
+
+func (ch *chunk[R]) notify() {}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 )
@@ -100,14 +101,16 @@ type Pool struct {
 	cfg     Config
 	size    int
 	spawner *spawner // nil with Goroutines
+	stdout  io.Writer
+	stderr  *syncWriter
 
 	mu          sync.Mutex
 	queue       queue
 	workers     []*worker // starting or ready
 	nextID      uint64
-	outstanding int  // calls accepted and not finished
-	steals      int  // steal requests waiting for a worker's answer
-	closed      bool // no new work accepted
+	outstanding int          // calls accepted and not completed
+	ending      []completion // calls ended under mu, completed by unlock
+	closed      bool         // no new work accepted
 	killing     error
 	broken      error // the initializer failed: no work can run
 	stats       Stats // counters guarded by mu
@@ -165,6 +168,13 @@ func New(cfg Config) (*Pool, error) {
 	if p.cfg.Stderr == nil {
 		p.cfg.Stderr = os.Stderr
 	}
+	p.stdout = p.cfg.Stdout
+	if _, isFile := p.cfg.Stdout.(*os.File); !isFile {
+		// Workers write a file themselves; any other writer is fed by
+		// the pool, one whole line at a time.
+		p.stdout = &syncWriter{w: p.cfg.Stdout}
+	}
+	p.stderr = &syncWriter{w: p.cfg.Stderr}
 	tr, err := newTracer(cfg.Trace)
 	if err != nil {
 		return nil, err
@@ -182,7 +192,8 @@ func (p *Pool) Workers() int { return p.size }
 // Backend returns the pool's backend.
 func (p *Pool) Backend() Backend { return p.cfg.Backend }
 
-// enqueue accepts a call, or returns ErrClosed.
+// enqueue accepts a call, or returns ErrClosed or the error that broke the
+// pool.
 func (p *Pool) enqueue(c *call) error {
 	p.mu.Lock()
 	if p.closed {
@@ -193,13 +204,9 @@ func (p *Pool) enqueue(c *call) error {
 		p.mu.Unlock()
 		return p.broken
 	}
-	p.nextID++
-	c.id = p.nextID
-	c.state = callQueued
-	p.outstanding++
-	p.queue.push(c)
+	p.acceptLocked(c)
 	p.dispatchLocked()
-	p.mu.Unlock()
+	p.unlock()
 	if c.ctx.Done() != nil {
 		stop := context.AfterFunc(c.ctx, func() { p.ctxEnded(c) })
 		p.mu.Lock()
@@ -213,19 +220,12 @@ func (p *Pool) enqueue(c *call) error {
 	return nil
 }
 
-// maxInflight is how many calls a worker holds at once: the one it runs and,
-// for processes, one more already in its pipe so it never waits for the
-// parent between two tasks.
-func (p *Pool) maxInflight() int {
-	if p.cfg.Backend == Goroutines {
-		return 1
-	}
-	return 2
-}
-
 // dispatchLocked hands queued calls to workers: first to idle workers, then
 // to new workers while the pool is below its size, then, once no worker is
-// starting, one more call to each busy worker.
+// starting, to each worker up to what it holds (a process worker takes one
+// call beyond the one it runs, so it never waits for the parent between two
+// tasks). Once the queue is empty, calls waiting behind a running one are
+// stolen for idle workers.
 func (p *Pool) dispatchLocked() {
 	if p.killing != nil || p.broken != nil {
 		return
@@ -242,16 +242,14 @@ func (p *Pool) dispatchLocked() {
 	}
 	for p.queue.len() > starting && active < p.size {
 		active++
-		p.startWorkerLocked()
 		starting++
-	}
-	if p.cfg.Backend == Goroutines {
-		// Goroutine workers are ready as soon as they exist.
-		p.assignLocked(1)
-		return
+		p.startWorkerLocked()
+		if p.workers[len(p.workers)-1].ready {
+			starting--
+		}
 	}
 	if starting == 0 {
-		p.assignLocked(p.maxInflight())
+		p.assignLocked(maxInt)
 	}
 	if p.queue.len() == 0 {
 		p.stealLocked()
@@ -263,10 +261,15 @@ func (p *Pool) dispatchLocked() {
 // leave a call stuck behind a long task while another worker has nothing
 // to do.
 func (p *Pool) stealLocked() {
-	idle := -p.steals
+	idle := 0
 	for _, w := range p.workers {
 		if w.ready && !w.retiring && len(w.inflight) == 0 {
 			idle++
+		}
+		for _, c := range w.inflight {
+			if c.drop != nil && c.drop.err == nil {
+				idle-- // a steal on its way
+			}
 		}
 	}
 	for _, w := range p.workers {
@@ -276,11 +279,8 @@ func (p *Pool) stealLocked() {
 		if len(w.inflight) < 2 || w.inflight[0].state != callRunning {
 			continue
 		}
-		c := w.inflight[len(w.inflight)-1]
-		if c.state == callSent && c.drop == nil {
-			c.drop = &dropRequest{done: make(chan struct{})}
-			w.sendDrop(c)
-			p.steals++
+		if c := w.inflight[len(w.inflight)-1]; c.state == callSent && c.drop == nil {
+			p.requestDropLocked(c, nil)
 			idle--
 		}
 	}
@@ -293,81 +293,25 @@ func (p *Pool) assignLocked(limit int) {
 		if w == nil {
 			return
 		}
-		p.sendLocked(w, p.queue.pop())
+		p.sendLocked(w)
 	}
 }
 
 // pickWorkerLocked returns the ready worker with the fewest calls, if it has
-// fewer than limit.
+// room for one more and fewer than limit.
 func (p *Pool) pickWorkerLocked(limit int) *worker {
 	var best *worker
 	for _, w := range p.workers {
-		if w.ready && !w.retiring && len(w.inflight) < limit && (best == nil || len(w.inflight) < len(best.inflight)) &&
-			(p.cfg.MaxTasksPerWorker == 0 || w.tasks+len(w.inflight) < p.cfg.MaxTasksPerWorker) {
+		n := len(w.inflight)
+		if w.ready && !w.retiring && n < limit && n < w.capacity && (best == nil || n < len(best.inflight)) &&
+			(p.cfg.MaxTasksPerWorker == 0 || w.tasks+n < p.cfg.MaxTasksPerWorker) {
 			best = w
-			if len(w.inflight) == 0 {
+			if n == 0 {
 				break
 			}
 		}
 	}
 	return best
-}
-
-// sendLocked gives c to w.
-func (p *Pool) sendLocked(w *worker, c *call) {
-	c.state = callSent
-	c.w = w
-	w.inflight = append(w.inflight, c)
-	w.send(c)
-}
-
-// removeInflightLocked takes c off its worker's list.
-func removeInflightLocked(c *call) {
-	w := c.w
-	if w == nil {
-		return
-	}
-	for i, x := range w.inflight {
-		if x == c {
-			w.inflight = append(w.inflight[:i], w.inflight[i+1:]...)
-			break
-		}
-	}
-}
-
-// doneLocked marks c done. The caller then calls finishCall outside the lock.
-func (p *Pool) doneLocked(c *call) {
-	c.state = callDone
-	removeInflightLocked(c)
-	if c.stopCtx != nil {
-		c.stopCtx()
-		c.stopCtx = nil
-	}
-	if c.grace != nil {
-		c.grace.Stop()
-		c.grace = nil
-	}
-}
-
-// finishCall completes c's receiver and then counts the call as finished,
-// so that Close returns only after every future is complete.
-func (p *Pool) finishCall(c *call, err error) {
-	c.recv.finish(err)
-	p.mu.Lock()
-	p.outstanding--
-	p.checkDrainedLocked()
-	p.mu.Unlock()
-}
-
-func (p *Pool) checkDrainedLocked() {
-	if p.closed && p.outstanding == 0 {
-		select {
-		case <-p.drained:
-		default:
-			close(p.drained)
-			p.beginStopLocked()
-		}
-	}
 }
 
 // cancel ends a call that has not started, with err as its outcome, and
@@ -379,29 +323,13 @@ func (p *Pool) cancel(c *call, err error) bool {
 	case callQueued:
 		p.queue.remove(c)
 		c.cancelled = true
-		p.doneLocked(c)
-		p.mu.Unlock()
-		p.finishCall(c, err)
+		p.endLocked(c, err)
+		p.unlock()
 		return true
 	case callSent:
-		if c.w.local() {
-			c.cancelled = true
-			p.doneLocked(c)
-			p.mu.Unlock()
-			p.finishCall(c, err)
-			return true
-		}
-		switch {
-		case c.drop == nil:
-			c.drop = &dropRequest{err: err, done: make(chan struct{})}
-			c.w.sendDrop(c)
-		case c.drop.err == nil:
-			c.drop.err = err // a steal in flight becomes a cancellation
-			p.steals--
-		}
-		d := c.drop
-		p.mu.Unlock()
-		<-d.done
+		d := p.requestDropLocked(c, err)
+		p.unlock()
+		<-d.answered
 		return d.dropped
 	case callDone:
 		cancelled := c.cancelled
@@ -422,57 +350,28 @@ func (p *Pool) ctxEnded(c *call) {
 		return
 	}
 	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.unlock()
 	if c.state != callRunning || c.ctxErr != nil {
 		return
 	}
 	c.ctxErr = err
 	w := c.w
-	// Calls queued behind this one with the same, ended context must be
-	// dropped before the worker hears of the cancel, or it could start the
-	// next one as soon as this one returns.
+	// Calls sent behind this one with the same, ended context must be
+	// given back before the worker hears of the cancel, or it could start
+	// the next one as soon as this one returns.
 	for _, next := range w.inflight {
-		if next.state == callSent && next.drop == nil && next.ctx.Err() != nil && !w.local() {
-			next.drop = &dropRequest{err: context.Cause(next.ctx), done: make(chan struct{})}
-			w.sendDrop(next)
+		if next.state == callSent && next.ctx.Err() != nil {
+			p.requestDropLocked(next, context.Cause(next.ctx))
 		}
 	}
-	w.sendCancel(c)
-	c.grace = time.AfterFunc(p.cfg.CancelGrace, func() { p.graceExpired(c) })
-}
-
-// graceExpired stops a task that ignored its cancelled context: its worker
-// process is killed (the call fails with the context's error when the death
-// is seen); a goroutine cannot be killed, so its call fails now and the
-// goroutine is left to finish on its own.
-func (p *Pool) graceExpired(c *call) {
-	p.mu.Lock()
-	if c.state != callRunning {
-		p.mu.Unlock()
-		return
-	}
-	w := c.w
-	if !w.local() {
-		w.kill()
-		p.mu.Unlock()
-		return
-	}
-	w.abandon()
-	p.removeWorkerLocked(w)
-	p.doneLocked(c)
-	p.dispatchLocked()
-	p.mu.Unlock()
-	p.finishCall(c, c.ctxErr)
-}
-
-// removeWorkerLocked forgets a worker that died, was killed or was abandoned.
-func (p *Pool) removeWorkerLocked(w *worker) {
-	for i, x := range p.workers {
-		if x == w {
-			p.workers = append(p.workers[:i], p.workers[i+1:]...)
-			return
+	w.conn.interrupt(c)
+	c.grace = time.AfterFunc(p.cfg.CancelGrace, func() {
+		p.mu.Lock()
+		if c.state == callRunning {
+			p.killWorkerLocked(c.w, "its task ignored its cancelled context for "+p.cfg.CancelGrace.String())
 		}
-	}
+		p.unlock()
+	})
 }
 
 // ShutdownOptions says what Shutdown does with work that has not finished.
@@ -500,34 +399,21 @@ var errShutdownKill = errors.New("pool: task stopped because Shutdown's context 
 func (p *Pool) Shutdown(ctx context.Context, opts ShutdownOptions) error {
 	p.mu.Lock()
 	p.closed = true
-	var cancelled []*call
 	if opts.CancelPending {
-		cancelled = p.queue.drain()
-		for _, c := range cancelled {
+		for _, c := range p.queue.drain() {
 			c.cancelled = true
-			p.doneLocked(c)
+			p.endLocked(c, errCancelled)
 		}
-		for _, w := range p.workers {
-			for _, c := range w.inflight {
-				if c.state != callSent || w.local() {
-					continue
-				}
-				switch {
-				case c.drop == nil:
-					c.drop = &dropRequest{err: errCancelled, done: make(chan struct{})}
-					w.sendDrop(c)
-				case c.drop.err == nil:
-					c.drop.err = errCancelled
-					p.steals--
+		for _, w := range slices.Clone(p.workers) {
+			for _, c := range slices.Clone(w.inflight) {
+				if c.state == callSent {
+					p.requestDropLocked(c, errCancelled)
 				}
 			}
 		}
 	}
 	p.checkDrainedLocked()
-	p.mu.Unlock()
-	for _, c := range cancelled {
-		p.finishCall(c, errCancelled)
-	}
+	p.unlock()
 	if !opts.Wait {
 		return nil
 	}
@@ -549,38 +435,31 @@ func (p *Pool) Close() error {
 	return p.Shutdown(context.Background(), ShutdownOptions{Wait: true})
 }
 
-// kill fails every pending call with err and kills every worker.
+// kill fails every pending call with err and kills every worker: what they
+// ran fails with err too (workerGoneLocked).
 func (p *Pool) kill(err error) {
 	p.mu.Lock()
 	if p.killing == nil {
 		p.killing = err
 	}
-	queued := p.queue.drain()
-	for _, c := range queued {
+	for _, c := range p.queue.drain() {
 		c.cancelled = true
-		p.doneLocked(c)
+		p.endLocked(c, p.killing)
 	}
-	var abandoned []*call
-	for _, w := range append([]*worker(nil), p.workers...) {
-		if !w.local() {
-			w.kill()
-			continue
+	for _, w := range slices.Clone(p.workers) {
+		p.killWorkerLocked(w, "")
+	}
+	p.unlock()
+}
+
+func (p *Pool) checkDrainedLocked() {
+	if p.closed && p.outstanding == 0 {
+		select {
+		case <-p.drained:
+		default:
+			close(p.drained)
+			p.beginStopLocked()
 		}
-		// A goroutine cannot be killed: its calls fail now and it is left
-		// to finish on its own.
-		w.abandon()
-		p.removeWorkerLocked(w)
-		for _, c := range append([]*call(nil), w.inflight...) {
-			p.doneLocked(c)
-			abandoned = append(abandoned, c)
-		}
-	}
-	p.mu.Unlock()
-	for _, c := range queued {
-		p.finishCall(c, err)
-	}
-	for _, c := range abandoned {
-		p.finishCall(c, err)
 	}
 }
 
@@ -589,9 +468,9 @@ func (p *Pool) kill(err error) {
 // and stopped closes once they are all gone.
 func (p *Pool) beginStopLocked() {
 	p.stopOnce.Do(func() {
-		ws := append([]*worker(nil), p.workers...)
+		ws := slices.Clone(p.workers)
 		for _, w := range ws {
-			w.stop()
+			w.conn.stop()
 		}
 		go func() {
 			timeout := time.NewTimer(stopTimeout)
@@ -603,9 +482,9 @@ func (p *Pool) beginStopLocked() {
 				case <-timeout.C:
 					p.mu.Lock()
 					for _, w := range ws {
-						w.kill()
+						p.killWorkerLocked(w, fmt.Sprintf("it did not exit within %v of the pool's close", stopTimeout))
 					}
-					p.mu.Unlock()
+					p.unlock()
 					break wait
 				}
 			}
@@ -635,23 +514,15 @@ func (p *Pool) initializerName() string {
 	return p.cfg.Initializer.name
 }
 
-// initFailed breaks the pool after its initializer failed in a worker: the
-// waiting work fails, and so does every later Submit or Map.
-func (p *Pool) initFailed(w *worker, err error) {
-	p.mu.Lock()
+// breakLocked breaks the pool after its initializer failed in a worker, or
+// killed it: the waiting work fails with the same error as every later
+// Submit or Map.
+func (p *Pool) breakLocked(err error) {
 	if p.broken == nil {
 		p.broken = fmt.Errorf("pool: the worker initializer %q failed, so the pool cannot run tasks: %w", p.initializerName(), err)
 	}
-	queued := append(p.queue.drain(), w.inflight...)
-	for _, c := range queued {
-		p.doneLocked(c)
-	}
-	if w.local() {
-		p.removeWorkerLocked(w)
-	}
-	broken := p.broken
-	p.mu.Unlock()
-	for _, c := range queued {
-		p.finishCall(c, broken)
+	for _, c := range p.queue.drain() {
+		c.cancelled = true
+		p.endLocked(c, p.broken)
 	}
 }

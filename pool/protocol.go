@@ -1,28 +1,27 @@
 package pool
 
 import (
-	"bufio"
-	"bytes"
 	"encoding/binary"
-	"encoding/gob"
-	"errors"
 	"fmt"
-	"io"
-	"reflect"
 )
 
 // The parent and a worker talk over two pipes, one each way, on file
 // descriptors 3 and 4 of the worker; its standard output and error stay the
-// task's own. Every message is a frame:
+// task's own. Every message is a frame (frame.go):
 //
 //	uint32 length (big endian) | kind byte | body
 //
 // where length counts the kind byte and the body. Bodies are built from
-// uvarints, length-prefixed byte strings, and status bytes; task arguments and
-// results inside them are separate gob values, one per item, so that one value
-// that fails to encode or decode fails only its own item and never
+// uvarints, length-prefixed byte strings, and status bytes; task arguments
+// and results inside them are separate gob values, one per item, so that one
+// value that fails to encode or decode fails only its own item and never
 // desynchronises the stream.
-const protocolVersion = 1
+//
+// This file holds every message: for each, the writer and the reader side
+// by side. The parent reads with parseFromWorker, a worker with
+// parseFromParent; both reject a malformed body with an error wrapping
+// errProtocol and never panic (FuzzParseFromWorker, FuzzParseFromParent).
+const protocolVersion = 2
 
 // maxFrame bounds a frame, so a corrupt length cannot make a reader allocate
 // without limit.
@@ -31,7 +30,7 @@ const maxFrame = 1 << 30
 // Frame kinds, parent to worker.
 const (
 	kindCall        byte = 'C' // id, task name, n, n encoded arguments
-	kindDrop        byte = 'D' // id: forget this call if it has not started
+	kindDrop        byte = 'D' // id: give this call back if it has not started
 	kindCancel      byte = 'X' // id: cancel the running call's context
 	kindQueueAck    byte = 'q' // seq, status, message, credits: answer to a queue put
 	kindQueueRevoke byte = 'V' // queue id: give back your credits
@@ -40,15 +39,178 @@ const (
 // Frame kinds, worker to parent.
 const (
 	kindHello       byte = 'H' // pid, protocol version
+	kindInitDone    byte = 'I' // the initializer's outcome: the worker serves if it is OK
 	kindAck         byte = 'A' // id: the call has started
-	kindDropped     byte = 'd' // id: the call was dropped before it started
+	kindDropped     byte = 'd' // id: the call was given back before it started
 	kindResult      byte = 'R' // id, n, n item outcomes
 	kindQueuePut    byte = 'P' // queue id, seq, credited flag, encoded item
 	kindQueueReturn byte = 'r' // queue id, n: credits given back
 	kindQueueCancel byte = 'Y' // queue id, seq: withdraw a waiting put
 )
 
-// Item outcome statuses in a result frame.
+// fromParent is a frame a worker received, parsed. Which fields are set
+// depends on kind, as the comments on the kinds say.
+type fromParent struct {
+	kind    byte
+	id      uint64   // call id (call, drop, cancel), queue id (revoke)
+	task    string   // call
+	args    [][]byte // call: views into the frame body
+	seq     uint64   // queue ack
+	status  byte     // queue ack
+	msg     string   // queue ack
+	credits int      // queue ack
+}
+
+// fromWorker is a frame the parent received, parsed.
+type fromWorker struct {
+	kind     byte
+	id       uint64    // call id (ack, dropped, result), queue id (queue frames)
+	pid      int       // hello
+	version  uint64    // hello
+	outcomes []outcome // result; init done (one outcome)
+	seq      uint64    // queue put, queue cancel
+	credited bool      // queue put
+	blob     []byte    // queue put: the encoded item
+	n        int       // queue return
+}
+
+// callFrame is a call as the parent sends it.
+func callFrame(c *call) message {
+	size := 5 + 3*binary.MaxVarintLen64 + len(c.task)
+	for _, a := range c.args {
+		size += binary.MaxVarintLen64
+		if len(a) < bigPiece { // a larger one is a piece of its own
+			size += len(a)
+		}
+	}
+	f := newFrameSize(kindCall, size).uvarint(c.id).string(c.task).uvarint(uint64(len(c.args)))
+	for _, a := range c.args {
+		f.bytes(a)
+	}
+	return f.done()
+}
+
+func dropFrame(id uint64) message   { return newFrame(kindDrop).uvarint(id).done() }
+func cancelFrame(id uint64) message { return newFrame(kindCancel).uvarint(id).done() }
+
+func queueAckFrame(seq uint64, status byte, msg string, credits int) message {
+	return newFrame(kindQueueAck).uvarint(seq).byte1(status).string(msg).uvarint(uint64(credits)).done()
+}
+
+func queueRevokeFrame(qid uint64) message { return newFrame(kindQueueRevoke).uvarint(qid).done() }
+
+// parseFromParent parses a frame a worker read.
+func parseFromParent(kind byte, body []byte) (fromParent, error) {
+	p := parser{b: body}
+	m := fromParent{kind: kind}
+	switch kind {
+	case kindCall:
+		m.id, m.task = p.uvarint(), p.string()
+		n := p.uvarint()
+		// Every argument takes at least its length byte: a count beyond
+		// the body is malformed, and is refused before anything is made.
+		if p.err == nil && n > uint64(len(p.b)) {
+			p.err = errShortFrame
+		}
+		if p.err == nil {
+			m.args = make([][]byte, 0, n)
+			for range n {
+				m.args = append(m.args, p.bytes())
+			}
+		}
+	case kindDrop, kindCancel, kindQueueRevoke:
+		m.id = p.uvarint()
+	case kindQueueAck:
+		m.seq, m.status, m.msg, m.credits = p.uvarint(), p.byte1(), p.string(), p.int()
+	default:
+		return m, fmt.Errorf("%w: unknown frame kind %q from the parent", errProtocol, kind)
+	}
+	return m, p.end()
+}
+
+// helloFrame is the worker's first frame: it is alive and speaks this
+// protocol. The initializer runs after it, so that a death there is told
+// apart from a program that never reached pool.Main.
+func helloFrame(pid int) message {
+	return newFrame(kindHello).uvarint(uint64(pid)).uvarint(protocolVersion).done()
+}
+
+// initDoneFrame reports the initializer's outcome (nil: none, or it
+// succeeded); the worker serves calls only after an OK.
+func initDoneFrame(err error) message {
+	f := newFrame(kindInitDone)
+	appendOutcome(f, nil, nil, err)
+	return f.done()
+}
+
+func ackFrame(id uint64) message     { return newFrame(kindAck).uvarint(id).done() }
+func droppedFrame(id uint64) message { return newFrame(kindDropped).uvarint(id).done() }
+
+// resultFrame builds a call's result, one item outcome at a time.
+type resultFrame struct{ f *frame }
+
+func newResultFrame(id uint64, n int) resultFrame {
+	return resultFrame{newFrame(kindResult).uvarint(id).uvarint(uint64(n))}
+}
+
+// add appends an item's outcome: head followed by tail is the encoded
+// result, or err the item's error.
+func (r resultFrame) add(head, tail []byte, err error) { appendOutcome(r.f, head, tail, err) }
+
+func (r resultFrame) done() message { return r.f.done() }
+
+func queuePutFrame(qid, seq uint64, credited bool, blob []byte) message {
+	flag := byte(0)
+	if credited {
+		flag = 1
+	}
+	return newFrame(kindQueuePut).uvarint(qid).uvarint(seq).byte1(flag).bytes(blob).done()
+}
+
+func queueReturnFrame(qid uint64, n int) message {
+	return newFrame(kindQueueReturn).uvarint(qid).uvarint(uint64(n)).done()
+}
+
+func queueCancelFrame(qid, seq uint64) message {
+	return newFrame(kindQueueCancel).uvarint(qid).uvarint(seq).done()
+}
+
+// parseFromWorker parses a frame the parent read.
+func parseFromWorker(kind byte, body []byte) (fromWorker, error) {
+	p := parser{b: body}
+	m := fromWorker{kind: kind}
+	switch kind {
+	case kindHello:
+		m.pid, m.version = p.int(), p.uvarint()
+	case kindInitDone:
+		m.outcomes = []outcome{parseOutcome(&p)}
+	case kindAck, kindDropped:
+		m.id = p.uvarint()
+	case kindResult:
+		m.id = p.uvarint()
+		n := p.uvarint()
+		if p.err == nil && n > uint64(len(p.b)) { // an outcome takes at least its status byte
+			p.err = errShortFrame
+		}
+		if p.err == nil {
+			m.outcomes = make([]outcome, 0, n)
+			for range n {
+				m.outcomes = append(m.outcomes, parseOutcome(&p))
+			}
+		}
+	case kindQueuePut:
+		m.id, m.seq, m.credited, m.blob = p.uvarint(), p.uvarint(), p.byte1() == 1, p.bytes()
+	case kindQueueReturn:
+		m.id, m.n = p.uvarint(), p.int()
+	case kindQueueCancel:
+		m.id, m.seq = p.uvarint(), p.uvarint()
+	default:
+		return m, fmt.Errorf("%w: unknown frame kind %q from a worker", errProtocol, kind)
+	}
+	return m, p.end()
+}
+
+// Item outcome statuses, in a result frame and in the init-done frame.
 const (
 	statusOK          byte = iota // encoded result
 	statusTaskError               // message, type, stack, panicked
@@ -56,6 +218,64 @@ const (
 	statusDecode                  // message: the argument did not decode
 	statusUnknownTask             // message
 )
+
+// outcome is one item's outcome as a worker reported it.
+type outcome struct {
+	status   byte
+	blob     []byte // statusOK: the encoded result, a view into the frame
+	msg      string // every other status
+	typ      string // statusTaskError
+	stack    string // statusTaskError
+	panicked bool   // statusTaskError
+}
+
+// appendOutcome writes one item's outcome: head followed by tail is the
+// encoded result, or err is what the item ended with.
+func appendOutcome(f *frame, head, tail []byte, err error) {
+	switch e := err.(type) {
+	case nil:
+		f.byte1(statusOK).bytes2(head, tail)
+	case *codecError:
+		f.byte1(e.status).string(e.msg)
+	case *panicError:
+		f.byte1(statusTaskError).string(fmt.Sprint(e.value)).string(fmt.Sprintf("%T", e.value)).string(e.stack).byte1(1)
+	default:
+		f.byte1(statusTaskError).string(err.Error()).string(fmt.Sprintf("%T", err)).string("").byte1(0)
+	}
+}
+
+// parseOutcome reads one outcome written by appendOutcome. An unknown
+// status is malformed.
+func parseOutcome(p *parser) outcome {
+	o := outcome{status: p.byte1()}
+	switch o.status {
+	case statusOK:
+		o.blob = p.bytes()
+	case statusTaskError:
+		o.msg, o.typ, o.stack, o.panicked = p.string(), p.string(), p.string(), p.byte1() == 1
+	case statusEncode, statusDecode, statusUnknownTask:
+		o.msg = p.string()
+	default:
+		if p.err == nil {
+			p.err = fmt.Errorf("%w: unknown item status %d", errProtocol, o.status)
+		}
+	}
+	return o
+}
+
+// err rebuilds, in the parent, the error an item ended with: nil for an
+// encoded result, a *TaskError for the task's own error or panic, and an
+// error wrapping ErrEncode, ErrDecode or ErrUnknownTask for the rest.
+func (o outcome) err(task string, pid, index int) error {
+	switch o.status {
+	case statusOK:
+		return nil
+	case statusTaskError:
+		return &TaskError{Task: task, PID: pid, Index: index, Message: o.msg, Type: o.typ, Stack: o.stack, Panicked: o.panicked}
+	default:
+		return (&codecError{status: o.status, msg: o.msg}).asError()
+	}
+}
 
 // codecError is an item that failed to encode or decode, or named an unknown
 // task, in the worker; the parent turns it into an error wrapping the
@@ -79,200 +299,10 @@ func (e *codecError) asError() error {
 	}
 }
 
-// encodeValue encodes the value ptr points to as a self-contained gob
-// stream. struct{}, which gob refuses for having no fields, is the empty
-// encoding: tasks without an argument or a result take and return it.
-func encodeValue(ptr any) ([]byte, error) {
-	if isEmptyStruct(ptr) {
-		return nil, nil
-	}
-	if b, ok := encodeGobFast(ptr); ok {
-		return b, nil
-	}
-	var buf bytes.Buffer
-	if err := gobEncode(&buf, ptr); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+// panicError carries a recovered panic and the stack where it happened.
+type panicError struct {
+	value any
+	stack string
 }
 
-// gobEncode encodes the value ptr points to. It hands gob the value rather
-// than the pointer: encoding/gob panics on a pointer to a pointer whose
-// type has a GobEncode method, such as a *Queue passed as a task's whole
-// argument. A panic that gob does not turn into an error itself becomes
-// one here, so a value gob cannot handle fails its own item.
-func gobEncode(buf *bytes.Buffer, ptr any) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("gob: %v", r)
-		}
-	}()
-	return gob.NewEncoder(buf).EncodeValue(reflect.ValueOf(ptr).Elem())
-}
-
-// encodeShared encodes like encodeValue, without copying a large []byte:
-// the encoding is head followed by tail, and tail is the slice itself. A
-// worker sends a task's result this way, before it can change.
-func encodeShared(ptr any) (head, tail []byte, err error) {
-	if v, ok := ptr.(*[]byte); ok && len(*v) >= bigPiece {
-		return gobBytesHead(*v), *v, nil
-	}
-	head, err = encodeValue(ptr)
-	return head, nil, err
-}
-
-// decodeValue decodes a value written by encodeValue into ptr. The value
-// may share b's memory (decodeGobFast). A panic while decoding, such as one
-// in a type's own GobDecode method, is an error: in the parent it would
-// otherwise end the program from the goroutine that reads a worker's
-// results.
-func decodeValue(b []byte, ptr any) (err error) {
-	if isEmptyStruct(ptr) || decodeGobFast(b, ptr) {
-		return nil
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("gob: %v", r)
-		}
-	}()
-	return gob.NewDecoder(bytes.NewReader(b)).Decode(ptr)
-}
-
-var emptyStruct = reflect.TypeFor[*struct{}]()
-
-func isEmptyStruct(ptr any) bool { return reflect.TypeOf(ptr) == emptyStruct }
-
-// frame builds one message. The zero value is not usable: start with newFrame.
-// A large byte string is not copied into the frame: it becomes a piece of
-// its own, which the writer sends after the bytes before it, so that a
-// megabyte argument or result is not copied once more on its way to the
-// pipe.
-type frame struct {
-	b      []byte   // the piece being built
-	pieces [][]byte // the pieces before b
-}
-
-// message is a frame ready to write: its pieces, in order.
-type message [][]byte
-
-// size returns the message's length in bytes.
-func (m message) size() int {
-	n := 0
-	for _, p := range m {
-		n += len(p)
-	}
-	return n
-}
-
-// bigPiece is the length from which a byte string is kept by reference
-// rather than copied into its frame.
-const bigPiece = 32 << 10
-
-func newFrame(kind byte) *frame { return newFrameSize(kind, 64) }
-
-// newFrameSize starts a frame with room for size bytes, so that a frame
-// whose size is known up front is built without copying it as it grows.
-func newFrameSize(kind byte, size int) *frame {
-	f := &frame{b: make([]byte, 5, max(size, 5))}
-	f.b[4] = kind
-	return f
-}
-
-func (f *frame) uvarint(v uint64) *frame { f.b = binary.AppendUvarint(f.b, v); return f }
-func (f *frame) byte1(v byte) *frame     { f.b = append(f.b, v); return f }
-func (f *frame) bytes(v []byte) *frame   { return f.bytes2(nil, v) }
-
-// bytes2 adds the byte string head followed by tail, sharing tail's memory
-// when it is large: tail must not change until the message is written.
-func (f *frame) bytes2(head, tail []byte) *frame {
-	f.b = binary.AppendUvarint(f.b, uint64(len(head)+len(tail)))
-	f.b = append(f.b, head...)
-	if len(tail) < bigPiece {
-		f.b = append(f.b, tail...)
-		return f
-	}
-	f.pieces = append(f.pieces, f.b, tail)
-	f.b = make([]byte, 0, 64)
-	return f
-}
-func (f *frame) string(v string) *frame {
-	f.b = binary.AppendUvarint(f.b, uint64(len(v)))
-	f.b = append(f.b, v...)
-	return f
-}
-
-// done fills in the length and returns the frame's pieces.
-func (f *frame) done() message {
-	m := message(append(f.pieces, f.b))
-	binary.BigEndian.PutUint32(m[0], uint32(m.size()-4))
-	return m
-}
-
-// readFrame reads one frame and returns its kind and body.
-func readFrame(r *bufio.Reader) (byte, []byte, error) {
-	var hdr [4]byte
-	if _, err := io.ReadFull(r, hdr[:]); err != nil {
-		return 0, nil, err
-	}
-	n := binary.BigEndian.Uint32(hdr[:])
-	if n == 0 || n > maxFrame {
-		return 0, nil, fmt.Errorf("pool: protocol error: frame length %d", n)
-	}
-	body := make([]byte, n)
-	if _, err := io.ReadFull(r, body); err != nil {
-		if errors.Is(err, io.EOF) {
-			err = io.ErrUnexpectedEOF
-		}
-		return 0, nil, err
-	}
-	return body[0], body[1:], nil
-}
-
-// parser reads the fields of a frame body in order; the first malformed field
-// sets err and every later read returns zero values.
-type parser struct {
-	b   []byte
-	err error
-}
-
-var errShortFrame = errors.New("pool: protocol error: truncated frame")
-
-func (p *parser) uvarint() uint64 {
-	if p.err != nil {
-		return 0
-	}
-	v, n := binary.Uvarint(p.b)
-	if n <= 0 {
-		p.err = errShortFrame
-		return 0
-	}
-	p.b = p.b[n:]
-	return v
-}
-
-func (p *parser) byte1() byte {
-	if p.err != nil || len(p.b) == 0 {
-		p.err = errShortFrame
-		return 0
-	}
-	v := p.b[0]
-	p.b = p.b[1:]
-	return v
-}
-
-// bytes returns a slice of the frame body without copying.
-func (p *parser) bytes() []byte {
-	n := p.uvarint()
-	if p.err != nil {
-		return nil
-	}
-	if n > uint64(len(p.b)) {
-		p.err = errShortFrame
-		return nil
-	}
-	v := p.b[:n:n]
-	p.b = p.b[n:]
-	return v
-}
-
-func (p *parser) string() string { return string(p.bytes()) }
+func (e *panicError) Error() string { return fmt.Sprint("panic: ", e.value) }

@@ -45,9 +45,9 @@ type Queue[T any] struct {
 	// Credits: room reserved for workers, which put that many items
 	// without waiting for an answer. Items plus credits never exceed the
 	// capacity, so the bound holds end to end.
-	credits      map[*worker]int
+	credits      map[*processConn]int
 	creditsTotal int
-	revoking     map[*worker]bool // asked to give their credits back
+	revoking     map[*processConn]bool // asked to give their credits back
 
 	// In a worker process.
 	remote *server
@@ -57,7 +57,7 @@ type Queue[T any] struct {
 // returns when the item enters the queue.
 type pendingPut[T any] struct {
 	v   T
-	w   *worker
+	w   *processConn
 	seq uint64
 }
 
@@ -70,7 +70,7 @@ func NewQueue[T any](p *Pool, capacity int) (*Queue[T], error) {
 		return nil, fmt.Errorf("pool: NewQueue with capacity %d: a queue needs room for at least 1 item", capacity)
 	}
 	q := &Queue[T]{id: queueSerial.Add(1), capacity: capacity, p: p, changed: make(chan struct{}),
-		credits: map[*worker]int{}, revoking: map[*worker]bool{}}
+		credits: map[*processConn]int{}, revoking: map[*processConn]bool{}}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.closed {
@@ -235,7 +235,7 @@ func (q *Queue[T]) admitLocked() {
 
 // grantLocked reserves room for w's next items, so that a worker putting in
 // a loop waits for an answer once per batch, not once per item.
-func (q *Queue[T]) grantLocked(w *worker) int {
+func (q *Queue[T]) grantLocked(w *processConn) int {
 	if q.closed || len(q.pending) > 0 || q.revoking[w] {
 		return 0
 	}
@@ -254,13 +254,13 @@ func (q *Queue[T]) revokeLocked() {
 	for w, n := range q.credits {
 		if n > 0 && !q.revoking[w] {
 			q.revoking[w] = true
-			w.out.put(newFrame(kindQueueRevoke).uvarint(q.id).done())
+			w.out.put(queueRevokeFrame(q.id))
 		}
 	}
 }
 
 // returnCredits takes back n credits from w, answering a revoke.
-func (q *Queue[T]) returnCredits(w *worker, n int) {
+func (q *Queue[T]) returnCredits(w *processConn, n int) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	q.credits[w] -= n
@@ -275,7 +275,7 @@ func (q *Queue[T]) returnCredits(w *worker, n int) {
 
 // workerGone drops the credits of a worker that exited: the items it put
 // with them arrived before its pipe closed.
-func (q *Queue[T]) workerGone(w *worker) {
+func (q *Queue[T]) workerGone(w *processConn) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	q.creditsTotal -= q.credits[w]
@@ -312,16 +312,16 @@ func (q *Queue[T]) GobDecode(b []byte) error {
 
 // queueSink is a queue as the parent's reader goroutines see it: untyped.
 type queueSink interface {
-	putRemote(w *worker, seq uint64, credited bool, blob []byte)
-	cancelRemote(w *worker, seq uint64)
-	returnCredits(w *worker, n int)
-	workerGone(w *worker)
+	putRemote(w *processConn, seq uint64, credited bool, blob []byte)
+	cancelRemote(w *processConn, seq uint64)
+	returnCredits(w *processConn, n int)
+	workerGone(w *processConn)
 }
 
 // putRemote takes an item a worker put: with a credit, into the room the
 // credit reserved; otherwise into the queue if there is room, else into the
 // line of waiting puts.
-func (q *Queue[T]) putRemote(w *worker, seq uint64, credited bool, blob []byte) {
+func (q *Queue[T]) putRemote(w *processConn, seq uint64, credited bool, blob []byte) {
 	var v T
 	err := decodeValue(blob, &v)
 	q.mu.Lock()
@@ -356,7 +356,7 @@ func (q *Queue[T]) putRemote(w *worker, seq uint64, credited bool, blob []byte) 
 // cancelRemote withdraws a waiting put whose context ended in the worker.
 // A put that already entered the queue was acknowledged, which answers the
 // worker.
-func (q *Queue[T]) cancelRemote(w *worker, seq uint64) {
+func (q *Queue[T]) cancelRemote(w *processConn, seq uint64) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	for i, pp := range q.pending {
@@ -377,8 +377,8 @@ const (
 )
 
 // sendQueueAck answers a worker's put, granting it credits for more.
-func (w *worker) sendQueueAck(seq uint64, status byte, msg string, credits int) {
-	w.out.put(newFrame(kindQueueAck).uvarint(seq).byte1(status).string(msg).uvarint(uint64(credits)).done())
+func (w *processConn) sendQueueAck(seq uint64, status byte, msg string, credits int) {
+	w.out.put(queueAckFrame(seq, status, msg, credits))
 }
 
 // queueByID returns the pool's queue with the given id, or nil.
@@ -389,7 +389,7 @@ func (p *Pool) queueByID(qid uint64) queueSink {
 }
 
 // onQueuePut routes a worker's put to its queue.
-func (p *Pool) onQueuePut(w *worker, qid, seq uint64, credited bool, blob []byte) {
+func (p *Pool) onQueuePut(w *processConn, qid, seq uint64, credited bool, blob []byte) {
 	q := p.queueByID(qid)
 	if q == nil {
 		if !credited {
@@ -400,20 +400,20 @@ func (p *Pool) onQueuePut(w *worker, qid, seq uint64, credited bool, blob []byte
 	q.putRemote(w, seq, credited, blob)
 }
 
-func (p *Pool) onQueueCancel(w *worker, qid, seq uint64) {
+func (p *Pool) onQueueCancel(w *processConn, qid, seq uint64) {
 	if q := p.queueByID(qid); q != nil {
 		q.cancelRemote(w, seq)
 	}
 }
 
-func (p *Pool) onQueueReturn(w *worker, qid uint64, n int) {
+func (p *Pool) onQueueReturn(w *processConn, qid uint64, n int) {
 	if q := p.queueByID(qid); q != nil {
 		q.returnCredits(w, n)
 	}
 }
 
 // queuesWorkerGone tells every queue that w exited.
-func (p *Pool) queuesWorkerGone(w *worker) {
+func (p *Pool) queuesWorkerGone(w *processConn) {
 	p.mu.Lock()
 	qs := make([]queueSink, 0, len(p.queues))
 	for _, q := range p.queues {
@@ -440,7 +440,7 @@ func (s *server) queuePut(ctx context.Context, qid uint64, blob []byte) error {
 		// Sent under s.mu, so that a return of credits, also sent under
 		// it, never overtakes the items they paid for.
 		s.credits[qid]--
-		err := s.send(newFrame(kindQueuePut).uvarint(qid).uvarint(0).byte1(1).bytes(blob).done())
+		err := s.send(queuePutFrame(qid, 0, true, blob))
 		s.mu.Unlock()
 		return err
 	}
@@ -452,14 +452,14 @@ func (s *server) queuePut(ctx context.Context, qid uint64, blob []byte) error {
 	}
 	s.puts[seq] = reply
 	s.mu.Unlock()
-	if err := s.send(newFrame(kindQueuePut).uvarint(qid).uvarint(seq).byte1(0).bytes(blob).done()); err != nil {
+	if err := s.send(queuePutFrame(qid, seq, false, blob)); err != nil {
 		return err
 	}
 	var r queueReply
 	select {
 	case r = <-reply:
 	case <-ctx.Done():
-		s.send(newFrame(kindQueueCancel).uvarint(qid).uvarint(seq).done())
+		s.send(queueCancelFrame(qid, seq))
 		r = <-reply
 	}
 	if r.credits > 0 {
@@ -488,7 +488,7 @@ func (s *server) revokeCredits(qid uint64) {
 	defer s.mu.Unlock()
 	n := s.credits[qid]
 	delete(s.credits, qid)
-	s.send(newFrame(kindQueueReturn).uvarint(qid).uvarint(uint64(n)).done())
+	s.send(queueReturnFrame(qid, n))
 }
 
 type queueReply struct {

@@ -138,10 +138,13 @@ func serveWorker(parent string) int {
 	s := &server{w: bufio.NewWriterSize(out, 64<<10)}
 	s.cond.L = &s.mu
 	currentServer.Store(s)
-	hello := newFrame(kindHello).uvarint(uint64(os.Getpid())).uvarint(protocolVersion)
+	// Hello first, so that the parent tells a death in the initializer
+	// from a program that never reached Main.
+	if err := s.send(helloFrame(os.Getpid())); err != nil {
+		return 1
+	}
 	initErr := runInitializer()
-	appendOutcome(hello, nil, nil, initErr)
-	if err := s.send(hello.done()); err != nil || initErr != nil {
+	if err := s.send(initDoneFrame(initErr)); err != nil || initErr != nil {
 		return 1
 	}
 	go s.readLoop(bufio.NewReaderSize(in, 64<<10))
@@ -196,39 +199,29 @@ func (s *server) readLoop(r *bufio.Reader) {
 		if err != nil {
 			os.Exit(0)
 		}
-		p := parser{b: body}
-		switch kind {
+		m, err := parseFromParent(kind, body)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "pool: worker %d: %v\n", os.Getpid(), err)
+			os.Exit(1)
+		}
+		switch m.kind {
 		case kindCall:
-			c := &serverCall{id: p.uvarint(), task: p.string()}
-			n := p.uvarint()
-			for range n {
-				c.args = append(c.args, p.bytes())
-			}
-			if p.err != nil {
-				fmt.Fprintln(os.Stderr, p.err)
-				os.Exit(1)
-			}
 			s.mu.Lock()
-			s.queue = append(s.queue, c)
+			s.queue = append(s.queue, &serverCall{id: m.id, task: m.task, args: m.args})
 			s.cond.Signal()
 			s.mu.Unlock()
 		case kindDrop:
-			s.drop(p.uvarint())
-		case kindQueueAck:
-			seq, status, msg, credits := p.uvarint(), p.byte1(), p.string(), p.uvarint()
-			s.onQueueAck(seq, queueReply{status: status, msg: msg, credits: int(credits)})
-		case kindQueueRevoke:
-			s.revokeCredits(p.uvarint())
+			s.drop(m.id)
 		case kindCancel:
-			id := p.uvarint()
 			s.mu.Lock()
-			if s.running != nil && s.running.id == id {
+			if s.running != nil && s.running.id == m.id {
 				s.running.cancel()
 			}
 			s.mu.Unlock()
-		default:
-			fmt.Fprintf(os.Stderr, "pool: protocol error: unknown frame kind %q from the parent\n", kind)
-			os.Exit(1)
+		case kindQueueAck:
+			s.onQueueAck(m.seq, queueReply{status: m.status, msg: m.msg, credits: m.credits})
+		case kindQueueRevoke:
+			s.revokeCredits(m.id)
 		}
 	}
 }
@@ -241,7 +234,7 @@ func (s *server) drop(id uint64) {
 	for i, c := range s.queue {
 		if c.id == id {
 			s.queue = append(s.queue[:i], s.queue[i+1:]...)
-			s.send(newFrame(kindDropped).uvarint(id).done())
+			s.send(droppedFrame(id))
 			return
 		}
 	}
@@ -264,7 +257,7 @@ func (s *server) next() *serverCall {
 	s.queue = s.queue[1:]
 	c.ctx, c.cancel = context.WithCancel(context.Background())
 	s.running = c
-	s.send(newFrame(kindAck).uvarint(c.id).done())
+	s.send(ackFrame(c.id))
 	return c
 }
 
@@ -272,7 +265,7 @@ func (s *server) next() *serverCall {
 // far and the item it is running.
 type inProgress struct {
 	c *serverCall
-	f *frame
+	f resultFrame
 	i int
 }
 
@@ -290,7 +283,7 @@ func (s *server) runCalls(exit chan<- int) {
 		}
 		// Reached only when a task called Goexit.
 		for ; cur.i < len(cur.c.args); cur.i++ {
-			appendOutcome(cur.f, nil, nil, &panicError{value: "task called runtime.Goexit"})
+			cur.f.add(nil, nil, &panicError{value: "task called runtime.Goexit"})
 		}
 		if s.finish(cur.c, cur.f.done()) != nil {
 			exit <- 1
@@ -301,12 +294,12 @@ func (s *server) runCalls(exit chan<- int) {
 	for {
 		c := s.next()
 		t := lookupTask(c.task)
-		cur = inProgress{c: c, f: newFrame(kindResult).uvarint(c.id).uvarint(uint64(len(c.args)))}
+		cur = inProgress{c: c, f: newResultFrame(c.id, len(c.args))}
 		for ; cur.i < len(c.args); cur.i++ {
 			if t == nil {
-				cur.f.byte1(statusUnknownTask).string(fmt.Sprintf("task %q is not registered in worker %d; "+
+				cur.f.add(nil, nil, &codecError{status: statusUnknownTask, msg: fmt.Sprintf("task %q is not registered in worker %d; "+
 					"register tasks at package level with pool.NewTask so that worker processes have them too",
-					c.task, os.Getpid()))
+					c.task, os.Getpid())})
 				continue
 			}
 			head, tail, err := runItem(c.ctx, t, c.args[cur.i])
@@ -315,7 +308,7 @@ func (s *server) runCalls(exit chan<- int) {
 				// and may reuse a buffer this item returned: keep a copy.
 				head, tail = append(head, tail...), nil
 			}
-			appendOutcome(cur.f, head, tail, err)
+			cur.f.add(head, tail, err)
 		}
 		cur.c = nil
 		if s.finish(c, cur.f.done()) != nil {
@@ -336,29 +329,6 @@ func (s *server) finish(c *serverCall, result message) error {
 	c.cancel()
 	return err
 }
-
-// appendOutcome adds one item's outcome to a result frame: head followed
-// by tail is the encoded result.
-func appendOutcome(f *frame, head, tail []byte, err error) {
-	switch e := err.(type) {
-	case nil:
-		f.byte1(statusOK).bytes2(head, tail)
-	case *codecError:
-		f.byte1(e.status).string(e.msg)
-	case *panicError:
-		f.byte1(statusTaskError).string(fmt.Sprint(e.value)).string(fmt.Sprintf("%T", e.value)).string(e.stack).byte1(1)
-	default:
-		f.byte1(statusTaskError).string(err.Error()).string(fmt.Sprintf("%T", err)).string("").byte1(0)
-	}
-}
-
-// panicError carries a recovered panic and the stack where it happened.
-type panicError struct {
-	value any
-	stack string
-}
-
-func (e *panicError) Error() string { return fmt.Sprint("panic: ", e.value) }
 
 // runItem runs one item, turning a panic into a *panicError.
 func runItem(ctx context.Context, t *taskEntry, arg []byte) (head, tail []byte, err error) {

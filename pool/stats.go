@@ -86,7 +86,7 @@ func (p *Pool) callCompletedLocked(w *worker, c *call) {
 		w.retiring = true
 		p.stats.WorkersRetired++
 		if len(w.inflight) == 0 {
-			w.stop()
+			w.conn.stop()
 		}
 	}
 }

@@ -98,8 +98,8 @@ func (t *tracer) instant(w *worker, name string, args map[string]any) {
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	pid, tid := w.track()
-	t.trackLocked(pid, tid, w.trackName())
+	pid, tid, track := w.conn.track()
+	t.trackLocked(pid, tid, track)
 	t.events = append(t.events, traceEvent{Name: name, Ph: "i", S: "t", TS: t.now(), PID: pid, TID: tid, Args: args})
 }
 
@@ -110,8 +110,8 @@ func (t *tracer) slice(w *worker, c *call, start time.Time, outcome string) {
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	pid, tid := w.track()
-	t.trackLocked(pid, tid, w.trackName())
+	pid, tid, track := w.conn.track()
+	t.trackLocked(pid, tid, track)
 	ts := t.since(start)
 	t.events = append(t.events, traceEvent{Name: c.task, Ph: "X", TS: ts, Dur: max(t.now()-ts, 0.001), PID: pid, TID: tid,
 		Args: map[string]any{"pool": w.p.serial, "call": c.id, "first": c.first, "count": c.count, "outcome": outcome}})

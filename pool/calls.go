@@ -1,0 +1,365 @@
+package pool
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// This file owns a call's life. Every change of a call's state is one of
+// the transitions below, made under Pool.mu:
+//
+//	accept    new       -> queued
+//	send      queued    -> sent      (written towards a worker, not started)
+//	start     sent      -> running   (the worker acknowledged it)
+//	recall    sent      -> queued    (a steal: given back for an idle worker)
+//	requeue   sent, running -> queued (its worker died; see workerGoneLocked)
+//	end       any       -> done
+//
+// A call that ends is completed after Pool.mu is released, by unlock: its
+// results are decoded, its receiver is completed (a future's Done closes),
+// and only then is anyone who waits for a drop answered, so that Cancel
+// returning true means the future is done.
+
+// callState is where a call is in its life. A call is pending while queued
+// or sent, running once its worker acknowledged it, and done once its
+// outcome is known.
+type callState int
+
+const (
+	callQueued callState = iota
+	callSent
+	callRunning
+	callDone
+)
+
+// call is one message's worth of work: a Submit, or one chunk of a Map.
+type call struct {
+	id    uint64
+	task  string
+	ctx   context.Context
+	first int      // input index of the first item
+	count int      // items in the call
+	args  [][]byte // encoded arguments (Processes backend)
+	recv  receiver
+
+	retries  int // re-runs allowed after a worker death
+	attempts int // runs that ended with the worker's death
+
+	// Guarded by Pool.mu.
+	state     callState
+	w         *worker      // the worker it was sent to; kept once done, for the trace
+	drop      *dropRequest // a request to give the call back, waiting for the worker's answer
+	ctxErr    error        // the call's ctx ended while it ran: its outcome
+	cancelled bool         // ended before it started
+	stopCtx   func() bool  // unregisters the ctx watch
+	grace     *time.Timer  // kills the worker if the cancelled task runs on
+	startedAt time.Time    // when its worker acknowledged it (for the trace)
+}
+
+// receiver is the typed side of a call: a Future, or a chunk of a Map.
+type receiver interface {
+	// started records that a worker with the given pid began the call.
+	// It is called under Pool.mu.
+	started(pid int)
+	// runLocal runs every item in this process (Goroutines backend) and
+	// returns a function that keeps the outcomes; the pool calls it unless
+	// it gave up on the call meanwhile.
+	runLocal(ctx context.Context, pid int) (commit func())
+	// setItem keeps the outcome of item i as a worker reported it: an
+	// encoded result, or an error.
+	setItem(i int, blob []byte, err error)
+	// complete ends the call: a non-nil err is the outcome of every item.
+	// Once it returns, the receiver reports itself done.
+	complete(err error)
+	// notify runs what waits for the outcome in user code (OnDone
+	// callbacks, a Progress hook), once every call completed with it is
+	// done.
+	notify()
+}
+
+// dropRequest asks a worker to give back a call that was sent to it and not
+// acknowledged: only the worker knows whether it started, so the requester
+// waits for its answer. A cancellation carries the call's outcome in err; a
+// steal (err == nil) puts the call back in the queue for an idle worker.
+type dropRequest struct {
+	err      error
+	answered chan struct{} // closed once the call is done or running
+	dropped  bool          // set before answered closes: the call never ran
+	timeout  *time.Timer   // kills a worker that does not answer
+}
+
+func (d *dropRequest) stopTimer() {
+	if d.timeout != nil {
+		d.timeout.Stop()
+	}
+}
+
+// completion is a call that ended under Pool.mu, to be completed after it.
+type completion struct {
+	c        *call
+	err      error        // the outcome of every item, if not nil
+	outcomes []outcome    // a worker process's result, decoded after the lock
+	pid      int          // the worker that sent outcomes
+	commit   func()       // a goroutine worker's results
+	drop     *dropRequest // answered once the call is complete
+}
+
+// acceptLocked takes a new call into the queue.
+func (p *Pool) acceptLocked(c *call) {
+	p.nextID++
+	c.id = p.nextID
+	c.state = callQueued
+	p.outstanding++
+	p.queue.push(c)
+}
+
+// sendLocked gives the queued call at the head of the queue to w.
+func (p *Pool) sendLocked(w *worker) {
+	c := p.queue.pop()
+	c.state, c.w = callSent, w
+	w.inflight = append(w.inflight, c)
+	w.conn.send(c)
+}
+
+// startLocked records a worker's acknowledgement: the call runs and can no
+// longer be cancelled with Cancel. It reports whether c was waiting for it.
+func (p *Pool) startLocked(c *call) bool {
+	if c.state != callSent {
+		return false
+	}
+	c.state = callRunning
+	c.startedAt = time.Now()
+	if d := c.drop; d != nil {
+		c.drop = nil
+		d.stopTimer()
+		close(d.answered) // too late: the call runs
+	}
+	c.recv.started(c.w.pid)
+	return true
+}
+
+// requestDropLocked asks c's worker to give c back: for a steal when err is
+// nil, or to cancel c with err as its outcome. A steal already asked for
+// becomes a cancellation. It returns the request, whose answered channel
+// closes once c is done or running; with a worker that gives calls back at
+// once, c is already done (or queued again) when it returns.
+func (p *Pool) requestDropLocked(c *call, err error) *dropRequest {
+	if d := c.drop; d != nil {
+		if d.err == nil {
+			d.err = err
+		}
+		return d
+	}
+	d := &dropRequest{err: err, answered: make(chan struct{})}
+	c.drop = d
+	if c.w.conn.recall(c) {
+		p.droppedLocked(c)
+		return d
+	}
+	w := c.w
+	d.timeout = time.AfterFunc(answerTimeout, func() {
+		p.mu.Lock()
+		if c.drop == d {
+			p.killWorkerLocked(w, fmt.Sprintf("it did not answer a request to give back a call within %v", answerTimeout))
+		}
+		p.unlock()
+	})
+	return d
+}
+
+// answerTimeout is how long a worker may take to answer a drop request, or
+// to exit once its result pipe closed, before the pool kills it: a healthy
+// worker answers in microseconds, whatever its task does.
+const answerTimeout = time.Second
+
+// droppedLocked takes back a call its worker gave back before starting it:
+// a steal goes back to the head of the queue, a cancellation ends.
+func (p *Pool) droppedLocked(c *call) {
+	d := c.drop
+	if c.state != callSent || d == nil {
+		return
+	}
+	if d.err == nil {
+		p.requeueLocked(c)
+		return
+	}
+	c.cancelled = true
+	p.endLocked(c, d.err)
+}
+
+// requeueLocked puts a call back at the head of the queue: one given back
+// by its worker, or one its dead worker had not started, or had started
+// with retries left. A steal waiting for an answer is answered.
+func (p *Pool) requeueLocked(c *call) {
+	c.w.remove(c)
+	if d := c.drop; d != nil {
+		c.drop = nil
+		d.stopTimer()
+		d.dropped = true
+		close(d.answered)
+	}
+	c.state, c.w = callQueued, nil
+	p.queue.pushFront(c)
+}
+
+// endLocked marks c done with err as the outcome of every item (nil: the
+// outcomes come with the completion) and schedules its completion.
+func (p *Pool) endLocked(c *call, err error) { p.endWithLocked(completion{c: c, err: err}) }
+
+// endWithLocked marks a call done and schedules its completion for unlock.
+func (p *Pool) endWithLocked(e completion) {
+	c := e.c
+	c.state = callDone
+	if c.w != nil {
+		c.w.remove(c)
+	}
+	if c.stopCtx != nil {
+		c.stopCtx()
+		c.stopCtx = nil
+	}
+	if c.grace != nil {
+		c.grace.Stop()
+		c.grace = nil
+	}
+	if d := c.drop; d != nil {
+		c.drop = nil
+		d.dropped = c.cancelled
+		d.stopTimer()
+		e.drop = d
+	}
+	p.ending = append(p.ending, e)
+}
+
+// resultLocked ends a running call with the outcomes its worker sent; the
+// end of the call's context overrides them.
+func (p *Pool) resultLocked(c *call, e completion) {
+	e.c, e.err = c, c.outcomeOverride()
+	if e.err != nil {
+		e.outcomes, e.commit = nil, nil
+	}
+	p.endWithLocked(e)
+}
+
+// outcomeOverride returns the error that replaces a finished call's own
+// outcome: once the call's context has ended, the call fails with the
+// context's error, whether or not the task noticed.
+func (c *call) outcomeOverride() error {
+	if c.ctxErr != nil {
+		return c.ctxErr
+	}
+	if c.ctx.Err() != nil {
+		return context.Cause(c.ctx)
+	}
+	return nil
+}
+
+// unlock releases Pool.mu and then completes the calls that ended while it
+// was held. Every path that may end a call unlocks with it.
+func (p *Pool) unlock() {
+	ended := p.ending
+	p.ending = nil
+	p.mu.Unlock()
+	if len(ended) > 0 {
+		p.complete(ended)
+	}
+}
+
+// complete finishes calls that ended: first every receiver, so that each is
+// done before any user callback runs, then the callbacks; then the calls
+// stop counting as outstanding, so that Close returns only after every
+// future is complete.
+func (p *Pool) complete(ended []completion) {
+	for _, e := range ended {
+		c := e.c
+		err := e.err
+		switch {
+		case err != nil:
+		case e.commit != nil:
+			e.commit()
+		case e.outcomes != nil:
+			err = p.keepOutcomes(c, e.outcomes, e.pid)
+		}
+		if c.w != nil && !c.startedAt.IsZero() {
+			p.tracer.slice(c.w, c, c.startedAt, outcomeName(err))
+		}
+		c.recv.complete(err)
+		if e.drop != nil {
+			close(e.drop.answered)
+		}
+	}
+	for _, e := range ended {
+		e.c.recv.notify()
+	}
+	p.mu.Lock()
+	p.outstanding -= len(ended)
+	p.checkDrainedLocked()
+	p.mu.Unlock()
+}
+
+// keepOutcomes hands each item's outcome to the call's receiver. A result
+// with the wrong number of items fails the whole call.
+func (p *Pool) keepOutcomes(c *call, outs []outcome, pid int) error {
+	if len(outs) != c.count {
+		return fmt.Errorf("%w: worker %d sent %d outcomes for a call of %d items", ErrDecode, pid, len(outs), c.count)
+	}
+	for i, o := range outs {
+		var blob []byte
+		if o.status == statusOK {
+			blob = o.blob
+		}
+		c.recv.setItem(i, blob, o.err(c.task, pid, c.first+i))
+	}
+	return nil
+}
+
+// queue is the FIFO of calls not yet sent to a worker.
+type queue struct {
+	items []*call
+	head  int
+}
+
+func (q *queue) len() int { return len(q.items) - q.head }
+
+func (q *queue) push(c *call) { q.items = append(q.items, c) }
+
+func (q *queue) pop() *call {
+	c := q.items[q.head]
+	q.items[q.head] = nil
+	q.head++
+	if q.head == len(q.items) {
+		q.items, q.head = q.items[:0], 0
+	}
+	return c
+}
+
+// pushFront puts a call back at the head: one that a dead worker had
+// received but not started keeps its place in line.
+func (q *queue) pushFront(c *call) {
+	if q.head > 0 {
+		q.head--
+		q.items[q.head] = c
+		return
+	}
+	q.items = append([]*call{c}, q.items...)
+}
+
+// remove takes c out of the queue and reports whether it was there.
+func (q *queue) remove(c *call) bool {
+	for i := q.head; i < len(q.items); i++ {
+		if q.items[i] == c {
+			copy(q.items[i:], q.items[i+1:])
+			q.items[len(q.items)-1] = nil
+			q.items = q.items[:len(q.items)-1]
+			return true
+		}
+	}
+	return false
+}
+
+// drain empties the queue and returns what it held.
+func (q *queue) drain() []*call {
+	out := append([]*call(nil), q.items[q.head:]...)
+	q.items, q.head = q.items[:0], 0
+	return out
+}
