@@ -40,13 +40,32 @@
 //
 // Workers talk to the parent over two pipes on file descriptors 3 and 4, so
 // a task's own standard output and error go where the parent's go, as a
-// Python worker's print does, and cannot corrupt the protocol.
+// Python worker's print does, and cannot corrupt the protocol. What workers
+// write reaches Config.Stdout and Config.Stderr one whole line at a time, so
+// the lines of two workers never splice into each other.
+//
+// # Testing a program that uses the pool
+//
+// TestMain must call Main first, as main does: the test binary is the
+// worker. Under the race detector every process sleeps a second when it
+// exits (GORACE's atexit_sleep_ms), worker processes too, so each Close
+// waits a second per worker; set GORACE=atexit_sleep_ms=0 in the
+// environment, or in TestMain before the first pool starts, to skip it:
+//
+//	func TestMain(m *testing.M) {
+//		pool.Main()
+//		if os.Getenv("GORACE") == "" {
+//			os.Setenv("GORACE", "atexit_sleep_ms=0")
+//		}
+//		os.Exit(m.Run())
+//	}
 //
 // # Futures, Map, errors
 //
 // Submit returns a Future at once. A future is Pending until a worker
 // acknowledges the task, Running while it runs, and Done once it finished,
-// failed or was cancelled. Cancel stops only pending tasks; the context given
+// failed or was cancelled. Cancel stops only pending tasks, and the future
+// is done when it returns true; the context given
 // to Submit governs the task: when it ends, a pending task is dropped and a
 // running one has its own context cancelled in the worker, whose process is
 // killed if the task runs on past Config.CancelGrace.
@@ -54,7 +73,9 @@
 // Map and MapUnordered read their input lazily and keep at most Buffer
 // inputs in flight, so an endless iter.Seq works; Chunksize batches inputs
 // into one message. Every item yields its own result and error: one failed
-// item does not stop the others.
+// item does not stop the others. When Map's context ends, it yields the
+// context's error once and stops, so a loop that collects until the first
+// error never returns a short result without one.
 //
 // A task's returned error reaches the caller as a *TaskError whose Error is
 // the task's own message; a panic is a *TaskError with Panicked set and the
@@ -65,6 +86,13 @@
 // ErrWorkerDied; tasks queued on it run on a replacement, tasks on other
 // workers never notice, and the pool goes on. This is where the pool differs
 // most from Python's, which breaks as a whole on the first dead worker.
+//
+// A worker that can no longer answer is treated as dead: one whose pipes
+// closed while its process lives on (a task that closed every descriptor),
+// or one that does not answer a request to give back a call within a
+// second (a stopped process), is killed, and WorkerError.Reason says why. A
+// task that simply runs long is never killed for it; cancel its context to
+// stop it.
 //
 // # Shutdown and the worker's life
 //

@@ -185,8 +185,8 @@ func TestCancelTrueMeansDone(t *testing.T) {
 	backends(t, func(t *testing.T, b pool.Backend) {
 		p := newPool(t, pool.Config{Workers: 1, Backend: b})
 		for range 300 {
-			gate := newGate(t)
-			running := pool.Submit(t.Context(), p, waitGate, gate.path)
+			g := newGate(t)
+			running := pool.Submit(t.Context(), p, waitGate, g.path())
 			waitState(t, running, pool.Running)
 			queued := pool.Submit(t.Context(), p, square, 2)
 			require.True(t, queued.Cancel())
@@ -198,32 +198,11 @@ func TestCancelTrueMeansDone(t *testing.T) {
 			require.Equal(t, pool.Done, queued.State())
 			done, _ := pool.Wait(t.Context(), []*pool.Future[int]{queued}, pool.FirstCompleted)
 			require.Len(t, done, 1)
-			gate.open()
+			g.open()
 			require.NoError(t, running.Err())
 		}
 	})
 }
-
-// gate is a file a task waits for: the test opens the gate by creating it,
-// so that tasks finish in the order the test chooses, on any machine.
-type gate struct{ path string }
-
-func newGate(t *testing.T) gate { return gate{path: t.TempDir() + "/gate"} }
-
-func (g gate) open() { os.WriteFile(g.path, nil, 0o644) }
-
-var waitGate = pool.NewTask("waitGate", func(ctx context.Context, path string) (int, error) {
-	for {
-		if _, err := os.Stat(path); err == nil {
-			return os.Getpid(), nil
-		}
-		select {
-		case <-ctx.Done():
-			return 0, ctx.Err()
-		case <-time.After(time.Millisecond):
-		}
-	}
-})
 
 // lineWriter records each Write a pool makes to Config.Stderr or Stdout. It
 // is not safe for concurrent use, as a bytes.Buffer is not: the pool must

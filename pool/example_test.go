@@ -146,21 +146,32 @@ func ExampleAsCompleted() {
 	}
 	defer p.Close()
 
+	// Each task waits for a gate the example opens, so that the tasks
+	// finish in the order b, c, a on any machine.
 	ctx := context.Background()
+	gates := map[string]gate{}
 	names := map[*pool.Future[int]]string{}
 	var fs []*pool.Future[int]
-	for _, ms := range []int{300, 10, 150} {
-		f := pool.Submit(ctx, p, sleepTask, time.Duration(ms)*time.Millisecond)
-		names[f] = fmt.Sprint(ms, "ms")
+	for _, name := range []string{"a", "b", "c"} {
+		g, remove := exampleGate()
+		defer remove()
+		gates[name] = g
+		f := pool.Submit(ctx, p, waitGate, g.path())
+		names[f] = name
 		fs = append(fs, f)
 	}
+	next := map[string]string{"b": "c", "c": "a"}
+	gates["b"].open()
 	for f := range pool.AsCompleted(ctx, fs) {
 		fmt.Println(names[f], "done")
+		if n, ok := next[names[f]]; ok {
+			gates[n].open()
+		}
 	}
 	// Output:
-	// 10ms done
-	// 150ms done
-	// 300ms done
+	// b done
+	// c done
+	// a done
 }
 
 // Shutdown with CancelPending cancels the tasks that have not started; the
@@ -171,20 +182,25 @@ func ExamplePool_Shutdown() {
 		panic(err)
 	}
 	ctx := context.Background()
-	running := pool.Submit(ctx, p, sleepTask, 100*time.Millisecond)
+	g, remove := exampleGate() // the running task finishes once g opens
+	defer remove()
+	running := pool.Submit(ctx, p, waitGate, g.path())
 	for running.State() != pool.Running {
 		time.Sleep(time.Millisecond)
 	}
 	queued := pool.Submit(ctx, p, square, 2)
 
-	err = p.Shutdown(ctx, pool.ShutdownOptions{Wait: true, CancelPending: true})
+	err = p.Shutdown(ctx, pool.ShutdownOptions{CancelPending: true})
 	fmt.Println("shutdown:", err)
-	fmt.Println("running task:", running.Err())
 	fmt.Println("queued task cancelled:", errors.Is(queued.Err(), context.Canceled))
+	g.open()
+	fmt.Println("running task:", running.Err())
+	fmt.Println("close:", p.Close())
 	// Output:
 	// shutdown: <nil>
-	// running task: <nil>
 	// queued task cancelled: true
+	// running task: <nil>
+	// close: <nil>
 }
 
 // progressArgs carries a queue to the task: gob sends a reference to it,

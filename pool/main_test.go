@@ -190,6 +190,48 @@ func init() { gob.Register(registered{}) }
 
 type registered struct{ V int }
 
+// gate is a file that waitGate tasks wait for: a test opens it when it
+// wants them to finish, so that tasks end in the order the test chooses on
+// any machine, however busy, and no test orders events by racing sleeps.
+type gate string
+
+// newGate returns a closed gate in the test's temporary folder.
+func newGate(t testing.TB) gate { return gate(t.TempDir() + "/gate") }
+
+// exampleGate returns a closed gate for an Example, and a function that
+// removes it.
+func exampleGate() (gate, func()) {
+	dir, err := os.MkdirTemp("", "pool-example-")
+	if err != nil {
+		panic(err)
+	}
+	return gate(dir + "/gate"), func() { os.RemoveAll(dir) }
+}
+
+func (g gate) path() string { return string(g) }
+
+// open lets every task waiting for the gate go on.
+func (g gate) open() {
+	if err := os.WriteFile(string(g), nil, 0o644); err != nil {
+		panic(err)
+	}
+}
+
+// waitGate waits for its gate to open (or its context to end) and returns
+// its worker's pid.
+var waitGate = pool.NewTask("waitGate", func(ctx context.Context, path string) (int, error) {
+	for {
+		if _, err := os.Stat(path); err == nil {
+			return os.Getpid(), nil
+		}
+		select {
+		case <-ctx.Done():
+			return 0, ctx.Err()
+		case <-time.After(time.Millisecond):
+		}
+	}
+})
+
 // backends runs a subtest per backend.
 func backends(t *testing.T, f func(t *testing.T, b pool.Backend)) {
 	t.Helper()

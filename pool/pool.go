@@ -52,9 +52,11 @@ type Config struct {
 	Backend Backend
 
 	// Stdout and Stderr receive what worker processes write to their
-	// standard output and error. Nil means the parent's os.Stdout and
-	// os.Stderr, so a task's fmt.Println shows up like the parent's own.
-	// The pool keeps the tail of each worker's stderr for WorkerError.
+	// standard output and error, one whole line at a time and from one
+	// goroutine at a time, so a writer need not be safe for concurrent use.
+	// Nil means the parent's os.Stdout and os.Stderr, so a task's
+	// fmt.Println shows up like the parent's own. The pool keeps the tail
+	// of each worker's stderr for WorkerError.
 	Stdout, Stderr io.Writer
 
 	// CancelGrace is how long a running task whose context was cancelled
@@ -65,8 +67,9 @@ type Config struct {
 	// Initializer, when set, runs once in every worker before its first
 	// task, as Python's initializer does: to open a connection or load a
 	// model once per process. If it fails, the pool is broken: the work
-	// waiting and every later Submit or Map fail with an error that wraps
-	// the initializer's own (a *TaskError).
+	// waiting and every later Submit or Map fail with the same error, which
+	// wraps the initializer's own (a *TaskError), or, if the initializer
+	// killed its worker, a *WorkerError with Initializer set.
 	Initializer *Task[struct{}, struct{}]
 
 	// Trace, when set, receives a Chrome trace-event file (JSON) of the

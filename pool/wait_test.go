@@ -13,8 +13,11 @@ import (
 func TestWaitFirstCompleted(t *testing.T) {
 	backends(t, func(t *testing.T, b pool.Backend) {
 		p := newPool(t, pool.Config{Workers: 2, Backend: b})
-		fast := pool.Submit(t.Context(), p, sleepTask, 10*time.Millisecond)
-		slow := pool.Submit(t.Context(), p, sleepTask, 500*time.Millisecond)
+		fastGate, slowGate := newGate(t), newGate(t)
+		defer slowGate.open()
+		fast := pool.Submit(t.Context(), p, waitGate, fastGate.path())
+		slow := pool.Submit(t.Context(), p, waitGate, slowGate.path())
+		fastGate.open()
 		done, notDone := pool.Wait(t.Context(), []*pool.Future[int]{slow, fast}, pool.FirstCompleted)
 		require.Equal(t, []*pool.Future[int]{fast}, done)
 		require.Equal(t, []*pool.Future[int]{slow}, notDone)
@@ -26,10 +29,17 @@ func TestWaitFirstCompleted(t *testing.T) {
 func TestWaitFirstError(t *testing.T) {
 	backends(t, func(t *testing.T, b pool.Backend) {
 		p := newPool(t, pool.Config{Workers: 2, Backend: b})
-		slow := pool.Submit(t.Context(), p, sleepTask, time.Second)
-		failing := pool.Submit(t.Context(), p, panicky, "fails")
-		cancelled := pool.Submit(t.Context(), p, sleepTask, time.Second)
+		slowGate, otherGate := newGate(t), newGate(t)
+		defer slowGate.open()
+		slow := pool.Submit(t.Context(), p, waitGate, slowGate.path())
+		other := pool.Submit(t.Context(), p, waitGate, otherGate.path())
+		waitState(t, slow, pool.Running)
+		waitState(t, other, pool.Running)
+		// Both workers are busy: these two wait.
+		cancelled := pool.Submit(t.Context(), p, square, 1)
 		require.True(t, cancelled.Cancel())
+		failing := pool.Submit(t.Context(), p, panicky, "fails")
+		otherGate.open()
 		done, notDone := pool.Wait(t.Context(), []*pool.Future[int]{slow, failing, cancelled}, pool.FirstError)
 		require.ElementsMatch(t, []*pool.Future[int]{failing, cancelled}, done)
 		require.Equal(t, []*pool.Future[int]{slow}, notDone)
@@ -46,31 +56,42 @@ func TestWaitAllCompleted(t *testing.T) {
 	require.Equal(t, []*pool.Future[int]{a, bad}, done)
 	require.Empty(t, notDone)
 
-	slow := pool.Submit(t.Context(), p, sleepTask, 2*time.Second)
+	g := newGate(t)
+	defer g.open()
+	slow := pool.Submit(t.Context(), p, waitGate, g.path())
 	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
 	defer cancel()
 	done, notDone = pool.Wait(ctx, []*pool.Future[int]{a, slow}, pool.AllCompleted)
 	require.Equal(t, []*pool.Future[int]{a}, done)
 	require.Equal(t, []*pool.Future[int]{slow}, notDone)
-	require.True(t, slow.Cancel() || slow.State() == pool.Running)
+	require.ErrorIs(t, ctx.Err(), context.DeadlineExceeded)
 }
 
 // Ports test_as_completed's cases: finished futures first, each future once,
-// and an early stop when ctx ends.
+// in the order they finish, and an early stop when ctx ends.
 func TestAsCompleted(t *testing.T) {
 	backends(t, func(t *testing.T, b pool.Backend) {
 		p := newPool(t, pool.Config{Workers: 2, Backend: b})
 		first := pool.Submit(t.Context(), p, square, 3)
 		require.NoError(t, first.Err())
-		slow := pool.Submit(t.Context(), p, sleepTask, 200*time.Millisecond)
-		fast := pool.Submit(t.Context(), p, sleepTask, 10*time.Millisecond)
+		slowGate, fastGate := newGate(t), newGate(t)
+		slow := pool.Submit(t.Context(), p, waitGate, slowGate.path())
+		fast := pool.Submit(t.Context(), p, waitGate, fastGate.path())
 		var order []*pool.Future[int]
 		for f := range pool.AsCompleted(t.Context(), []*pool.Future[int]{slow, fast, first, fast}) {
 			order = append(order, f)
+			switch f { // each finish lets the next one go
+			case first:
+				fastGate.open()
+			case fast:
+				slowGate.open()
+			}
 		}
 		require.Equal(t, []*pool.Future[int]{first, fast, slow}, order)
 
-		never := pool.Submit(t.Context(), p, sleepTask, 2*time.Second)
+		neverGate := newGate(t)
+		defer neverGate.open()
+		never := pool.Submit(t.Context(), p, waitGate, neverGate.path())
 		ctx, cancel := context.WithTimeout(t.Context(), 20*time.Millisecond)
 		defer cancel()
 		n := 0
@@ -79,6 +100,5 @@ func TestAsCompleted(t *testing.T) {
 		}
 		require.Zero(t, n)
 		require.ErrorIs(t, ctx.Err(), context.DeadlineExceeded)
-		never.Cancel()
 	})
 }
