@@ -55,6 +55,8 @@ type call struct {
 	stopCtx   func() bool  // unregisters the ctx watch
 	grace     *time.Timer  // kills the worker if the cancelled task runs on
 	startedAt time.Time    // when its worker acknowledged it (for the trace)
+	end       completion   // how it ended, once it did
+	nextEnded *call        // the next call in Pool.ending
 }
 
 // receiver is the typed side of a call: a Future, or a chunk of a Map.
@@ -95,11 +97,10 @@ func (d *dropRequest) stopTimer() {
 	}
 }
 
-// completion is a call that ended under Pool.mu, to be completed after it.
+// completion is how a call ended under Pool.mu, to be completed after it.
 type completion struct {
-	c        *call
 	err      error        // the outcome of every item, if not nil
-	outcomes []outcome    // a worker process's result, decoded after the lock
+	outcomes outcomes     // a worker process's result, decoded after the lock
 	pid      int          // the worker that sent outcomes
 	commit   func()       // a goroutine worker's results
 	drop     *dropRequest // answered once the call is complete
@@ -203,13 +204,12 @@ func (p *Pool) requeueLocked(c *call) {
 	p.queue.pushFront(c)
 }
 
-// endLocked marks c done with err as the outcome of every item (nil: the
-// outcomes come with the completion) and schedules its completion.
-func (p *Pool) endLocked(c *call, err error) { p.endWithLocked(completion{c: c, err: err}) }
+// endLocked marks c done with err as the outcome of every item and
+// schedules its completion.
+func (p *Pool) endLocked(c *call, err error) { p.endWithLocked(c, completion{err: err}) }
 
 // endWithLocked marks a call done and schedules its completion for unlock.
-func (p *Pool) endWithLocked(e completion) {
-	c := e.c
+func (p *Pool) endWithLocked(c *call, e completion) {
 	c.state = callDone
 	if c.w != nil {
 		c.w.remove(c)
@@ -228,17 +228,23 @@ func (p *Pool) endWithLocked(e completion) {
 		d.stopTimer()
 		e.drop = d
 	}
-	p.ending = append(p.ending, e)
+	c.end = e
+	if p.endingTail == nil {
+		p.ending = c
+	} else {
+		p.endingTail.nextEnded = c
+	}
+	p.endingTail = c
 }
 
 // resultLocked ends a running call with the outcomes its worker sent; the
 // end of the call's context overrides them.
 func (p *Pool) resultLocked(c *call, e completion) {
-	e.c, e.err = c, c.outcomeOverride()
+	e.err = c.outcomeOverride()
 	if e.err != nil {
-		e.outcomes, e.commit = nil, nil
+		e.outcomes, e.commit = outcomes{}, nil
 	}
-	p.endWithLocked(e)
+	p.endWithLocked(c, e)
 }
 
 // outcomeOverride returns the error that replaces a finished call's own
@@ -258,26 +264,28 @@ func (c *call) outcomeOverride() error {
 // was held. Every path that may end a call unlocks with it.
 func (p *Pool) unlock() {
 	ended := p.ending
-	p.ending = nil
+	p.ending, p.endingTail = nil, nil
 	p.mu.Unlock()
-	if len(ended) > 0 {
+	if ended != nil {
 		p.complete(ended)
 	}
 }
 
-// complete finishes calls that ended: first every receiver, so that each is
-// done before any user callback runs, then the callbacks; then the calls
-// stop counting as outstanding, so that Close returns only after every
-// future is complete.
-func (p *Pool) complete(ended []completion) {
-	for _, e := range ended {
-		c := e.c
+// complete finishes calls that ended, a list linked through nextEnded:
+// first every receiver, so that each is done before any user callback runs,
+// then the callbacks; then the calls stop counting as outstanding, so that
+// Close returns only after every future is complete.
+func (p *Pool) complete(ended *call) {
+	n := 0
+	for c := ended; c != nil; c = c.nextEnded {
+		n++
+		e := &c.end
 		err := e.err
 		switch {
 		case err != nil:
 		case e.commit != nil:
 			e.commit()
-		case e.outcomes != nil:
+		default:
 			err = p.keepOutcomes(c, e.outcomes, e.pid)
 		}
 		if c.w != nil && !c.startedAt.IsZero() {
@@ -288,22 +296,25 @@ func (p *Pool) complete(ended []completion) {
 			close(e.drop.answered)
 		}
 	}
-	for _, e := range ended {
-		e.c.recv.notify()
+	for c := ended; c != nil; {
+		next := c.nextEnded
+		c.nextEnded, c.end = nil, completion{}
+		c.recv.notify()
+		c = next
 	}
 	p.mu.Lock()
-	p.outstanding -= len(ended)
+	p.outstanding -= n
 	p.checkDrainedLocked()
 	p.mu.Unlock()
 }
 
 // keepOutcomes hands each item's outcome to the call's receiver. A result
 // with the wrong number of items fails the whole call.
-func (p *Pool) keepOutcomes(c *call, outs []outcome, pid int) error {
-	if len(outs) != c.count {
-		return fmt.Errorf("%w: worker %d sent %d outcomes for a call of %d items", ErrDecode, pid, len(outs), c.count)
+func (p *Pool) keepOutcomes(c *call, outs outcomes, pid int) error {
+	if outs.n != c.count {
+		return fmt.Errorf("%w: worker %d sent %d outcomes for a call of %d items", ErrDecode, pid, outs.n, c.count)
 	}
-	for i, o := range outs {
+	for i, o := range outs.all {
 		var blob []byte
 		if o.status == statusOK {
 			blob = o.blob

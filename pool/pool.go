@@ -111,9 +111,10 @@ type Pool struct {
 	queue       queue
 	workers     []*worker // starting or ready
 	nextID      uint64
-	outstanding int          // calls accepted and not completed
-	ending      []completion // calls ended under mu, completed by unlock
-	closed      bool         // no new work accepted
+	outstanding int   // calls accepted and not completed
+	ending      *call // calls ended under mu, completed by unlock: a list
+	endingTail  *call
+	closed      bool // no new work accepted
 	killing     error
 	broken      error // the initializer failed: no work can run
 	stats       Stats // counters guarded by mu

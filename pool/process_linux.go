@@ -3,6 +3,8 @@ package pool
 import (
 	"os"
 	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // selfExe is the binary to start as a worker: the running image itself, even
@@ -20,3 +22,11 @@ func workerSysProcAttr() *syscall.SysProcAttr {
 // parentAlive reports whether this worker's parent is still ppid: once the
 // parent dies, the worker is re-parented and getppid changes.
 func parentAlive(ppid int) bool { return os.Getppid() == ppid }
+
+// processExited reports whether the child pid has exited, without reaping
+// it: os/exec's Wait still collects its status.
+func processExited(pid int) bool {
+	var info unix.Siginfo
+	err := unix.Waitid(unix.P_PID, pid, &info, unix.WEXITED|unix.WNOHANG|unix.WNOWAIT, nil)
+	return err == nil && info.Signo == int32(unix.SIGCHLD)
+}

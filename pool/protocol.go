@@ -64,14 +64,14 @@ type fromParent struct {
 // fromWorker is a frame the parent received, parsed.
 type fromWorker struct {
 	kind     byte
-	id       uint64    // call id (ack, dropped, result), queue id (queue frames)
-	pid      int       // hello
-	version  uint64    // hello
-	outcomes []outcome // result; init done (one outcome)
-	seq      uint64    // queue put, queue cancel
-	credited bool      // queue put
-	blob     []byte    // queue put: the encoded item
-	n        int       // queue return
+	id       uint64   // call id (ack, dropped, result), queue id (queue frames)
+	pid      int      // hello
+	version  uint64   // hello
+	outcomes outcomes // result; init done (one outcome)
+	seq      uint64   // queue put, queue cancel
+	credited bool     // queue put
+	blob     []byte   // queue put: the encoded item
+	n        int      // queue return
 }
 
 // callFrame is a call as the parent sends it.
@@ -183,21 +183,12 @@ func parseFromWorker(kind byte, body []byte) (fromWorker, error) {
 	case kindHello:
 		m.pid, m.version = p.int(), p.uvarint()
 	case kindInitDone:
-		m.outcomes = []outcome{parseOutcome(&p)}
+		m.outcomes = parseOutcomes(&p, 1)
 	case kindAck, kindDropped:
 		m.id = p.uvarint()
 	case kindResult:
 		m.id = p.uvarint()
-		n := p.uvarint()
-		if p.err == nil && n > uint64(len(p.b)) { // an outcome takes at least its status byte
-			p.err = errShortFrame
-		}
-		if p.err == nil {
-			m.outcomes = make([]outcome, 0, n)
-			for range n {
-				m.outcomes = append(m.outcomes, parseOutcome(&p))
-			}
-		}
+		m.outcomes = parseOutcomes(&p, p.int())
 	case kindQueuePut:
 		m.id, m.seq, m.credited, m.blob = p.uvarint(), p.uvarint(), p.byte1() == 1, p.bytes()
 	case kindQueueReturn:
@@ -242,6 +233,45 @@ func appendOutcome(f *frame, head, tail []byte, err error) {
 	default:
 		f.byte1(statusTaskError).string(err.Error()).string(fmt.Sprintf("%T", err)).string("").byte1(0)
 	}
+}
+
+// outcomes are the item outcomes of a frame, still encoded: the parent
+// reads them when it keeps them, after its lock, without allocating for
+// them. parseOutcomes has checked that they are well formed.
+type outcomes struct {
+	n int
+	b []byte
+}
+
+// parseOutcomes takes n outcomes from p, checking each.
+func parseOutcomes(p *parser, n int) outcomes {
+	start := p.b
+	for range n {
+		if p.err != nil {
+			break
+		}
+		parseOutcome(p)
+	}
+	if p.err != nil {
+		return outcomes{}
+	}
+	return outcomes{n: n, b: start[:len(start)-len(p.b)]}
+}
+
+// all yields the outcomes in order.
+func (os outcomes) all(yield func(int, outcome) bool) {
+	p := parser{b: os.b}
+	for i := range os.n {
+		if !yield(i, parseOutcome(&p)) {
+			return
+		}
+	}
+}
+
+// first returns the first outcome.
+func (os outcomes) first() outcome {
+	p := parser{b: os.b}
+	return parseOutcome(&p)
 }
 
 // parseOutcome reads one outcome written by appendOutcome. An unknown

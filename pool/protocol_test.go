@@ -49,22 +49,23 @@ func TestProtocolRoundTrip(t *testing.T) {
 		name string
 		msg  message
 		want fromWorker
+		outs []outcome
 	}{
-		{"hello", helloFrame(42), fromWorker{kind: kindHello, pid: 42, version: protocolVersion}},
-		{"init done", initDoneFrame(nil), fromWorker{kind: kindInitDone, outcomes: []outcome{{status: statusOK, blob: []byte{}}}}},
+		{"hello", helloFrame(42), fromWorker{kind: kindHello, pid: 42, version: protocolVersion}, nil},
+		{"init done", initDoneFrame(nil), fromWorker{kind: kindInitDone}, []outcome{{status: statusOK, blob: []byte{}}}},
 		{"init failed", initDoneFrame(errors.New("no db")),
-			fromWorker{kind: kindInitDone, outcomes: []outcome{{status: statusTaskError, msg: "no db", typ: "*errors.errorString"}}}},
-		{"ack", ackFrame(2), fromWorker{kind: kindAck, id: 2}},
-		{"dropped", droppedFrame(3), fromWorker{kind: kindDropped, id: 3}},
-		{"result", result.done(), fromWorker{kind: kindResult, id: 9, outcomes: []outcome{
+			fromWorker{kind: kindInitDone}, []outcome{{status: statusTaskError, msg: "no db", typ: "*errors.errorString"}}},
+		{"ack", ackFrame(2), fromWorker{kind: kindAck, id: 2}, nil},
+		{"dropped", droppedFrame(3), fromWorker{kind: kindDropped, id: 3}, nil},
+		{"result", result.done(), fromWorker{kind: kindResult, id: 9}, []outcome{
 			{status: statusOK, blob: append([]byte("head"), big...)},
 			{status: statusTaskError, msg: "boom", typ: "string", stack: "stack", panicked: true},
 			{status: statusTaskError, msg: "plain", typ: "*errors.errorString"},
 			{status: statusDecode, msg: "bad arg"},
-		}}},
-		{"queue put", queuePutFrame(1, 2, true, []byte("item")), fromWorker{kind: kindQueuePut, id: 1, seq: 2, credited: true, blob: []byte("item")}},
-		{"queue return", queueReturnFrame(1, 5), fromWorker{kind: kindQueueReturn, id: 1, n: 5}},
-		{"queue cancel", queueCancelFrame(1, 6), fromWorker{kind: kindQueueCancel, id: 1, seq: 6}},
+		}},
+		{"queue put", queuePutFrame(1, 2, true, []byte("item")), fromWorker{kind: kindQueuePut, id: 1, seq: 2, credited: true, blob: []byte("item")}, nil},
+		{"queue return", queueReturnFrame(1, 5), fromWorker{kind: kindQueueReturn, id: 1, n: 5}, nil},
+		{"queue cancel", queueCancelFrame(1, 6), fromWorker{kind: kindQueueCancel, id: 1, seq: 6}, nil},
 	}
 	for _, tc := range fromWorkerCases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -73,8 +74,16 @@ func TestProtocolRoundTrip(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if d := cmp.Diff(tc.want, got, cmp.AllowUnexported(fromWorker{}, outcome{})); d != "" {
+			var outs []outcome
+			for _, o := range got.outcomes.all {
+				outs = append(outs, o)
+			}
+			got.outcomes = outcomes{}
+			if d := cmp.Diff(tc.want, got, cmp.AllowUnexported(fromWorker{}, outcomes{})); d != "" {
 				t.Errorf("read back (-want +got):\n%s", d)
+			}
+			if d := cmp.Diff(tc.outs, outs, cmp.AllowUnexported(outcome{})); d != "" {
+				t.Errorf("outcomes read back (-want +got):\n%s", d)
 			}
 		})
 	}
@@ -174,7 +183,7 @@ func FuzzParseFromWorker(f *testing.F) {
 		fuzzFrames(t, data, func(kind byte, body []byte) error {
 			m, err := parseFromWorker(kind, body)
 			if err == nil {
-				for i, o := range m.outcomes {
+				for i, o := range m.outcomes.all {
 					_ = o.err("task", 1, i) // rebuilding the error must not panic either
 				}
 			}

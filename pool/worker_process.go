@@ -104,9 +104,14 @@ func (c *processConn) run() {
 	select {
 	case <-waited:
 	case <-time.After(answerTimeout):
-		p.mu.Lock()
-		c.kill(fmt.Sprintf("it closed its pipes to the pool but was still running %v later", answerTimeout))
-		p.mu.Unlock()
+		// Exited, it may still be waited for because a program it
+		// started holds its stderr: os/exec gives up on that after
+		// WaitDelay. Alive, it can no longer answer.
+		if !processExited(cmd.Process.Pid) {
+			p.mu.Lock()
+			c.kill(fmt.Sprintf("it closed its pipes to the pool but was still running %v later", answerTimeout))
+			p.mu.Unlock()
+		}
 		<-waited
 	}
 	<-writerDone
@@ -215,7 +220,7 @@ func (c *processConn) readLoop(r *bufio.Reader) (phase, error) {
 			}
 			at = phaseInit
 		case at == phaseInit && kind == kindInitDone:
-			if err := m.outcomes[0].err(p.initializerName(), w.pid, 0); err != nil {
+			if err := m.outcomes.first().err(p.initializerName(), w.pid, 0); err != nil {
 				p.mu.Lock()
 				p.breakLocked(err)
 				p.unlock()
