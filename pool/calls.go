@@ -169,10 +169,17 @@ func (p *Pool) requestDropLocked(c *call, err error) *dropRequest {
 	return d
 }
 
-// answerTimeout is how long a worker may take to answer a drop request, or
-// to exit once its result pipe closed, before the pool kills it: a healthy
-// worker answers in microseconds, whatever its task does.
-const answerTimeout = time.Second
+// answerTimeout is how long a worker may take to answer a drop request
+// before the pool kills it. A healthy worker answers in microseconds,
+// whatever its task does (a goroutine of its own reads the parent's
+// frames); the bound is generous so that a machine swamped with work never
+// costs a worker its life.
+const answerTimeout = 5 * time.Second
+
+// exitTimeout is how long a worker whose result pipe closed may live on
+// before the pool kills it: a worker closes that pipe only by exiting, or
+// because a task closed descriptors it does not own.
+const exitTimeout = time.Second
 
 // droppedLocked takes back a call its worker gave back before starting it:
 // a steal goes back to the head of the queue, a cancellation ends.

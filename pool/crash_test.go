@@ -124,7 +124,7 @@ func TestCrashMatrix(t *testing.T) {
 			p := newPool(t, pool.Config{Workers: 2, Stderr: discard{}})
 			// A task on the other worker runs through the crash.
 			other := pool.Submit(t.Context(), p, sleepTask, 300*time.Millisecond)
-			require.Eventually(t, func() bool { return other.State() == pool.Running }, 5*time.Second, time.Millisecond)
+			require.Eventually(t, func() bool { return other.State() == pool.Running }, 30*time.Second, time.Millisecond)
 			err := tc.submit(t, p)
 			require.Error(t, err)
 			tc.want(t, err)

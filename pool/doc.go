@@ -88,9 +88,10 @@
 // most from Python's, which breaks as a whole on the first dead worker.
 //
 // A worker that can no longer answer is treated as dead: one whose pipes
-// closed while its process lives on (a task that closed every descriptor),
-// or one that does not answer a request to give back a call within a
-// second (a stopped process), is killed, and WorkerError.Reason says why. A
+// closed while its process lives on a second later (a task that closed
+// every descriptor), or one that does not answer a request to give back a
+// call within five seconds (a stopped process), is killed, and
+// WorkerError.Reason says why. A
 // task that simply runs long is never killed for it; cancel its context to
 // stop it.
 //

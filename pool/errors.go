@@ -100,7 +100,7 @@ type WorkerError struct {
 	// Reason says why the pool killed the worker, when it did so for a
 	// reason of its own: "it closed its pipes to the pool but was still
 	// running 1s later", "it did not answer a request to give back a call
-	// within 1s". Empty when the worker died by itself.
+	// within 5s". Empty when the worker died by itself.
 	Reason string
 	// Err is the error that kept the worker process from starting at all,
 	// such as one from os/exec; nil once it started.

@@ -91,7 +91,7 @@ func TestFutureStates(t *testing.T) {
 		p := newPool(t, pool.Config{Workers: 1, Backend: b})
 		running := pool.Submit(t.Context(), p, sleepTask, 300*time.Millisecond)
 		queued := pool.Submit(t.Context(), p, sleepTask, time.Millisecond)
-		require.Eventually(t, func() bool { return running.State() == pool.Running }, 5*time.Second, time.Millisecond)
+		require.Eventually(t, func() bool { return running.State() == pool.Running }, 30*time.Second, time.Millisecond)
 		require.Equal(t, pool.Pending, queued.State())
 		_, err := running.Result()
 		require.NoError(t, err)
@@ -107,7 +107,7 @@ func TestCancelOnlyWhilePending(t *testing.T) {
 	backends(t, func(t *testing.T, b pool.Backend) {
 		p := newPool(t, pool.Config{Workers: 1, Backend: b})
 		running := pool.Submit(t.Context(), p, sleepTask, 200*time.Millisecond)
-		require.Eventually(t, func() bool { return running.State() == pool.Running }, 5*time.Second, time.Millisecond)
+		require.Eventually(t, func() bool { return running.State() == pool.Running }, 30*time.Second, time.Millisecond)
 		// The second task may already sit in the worker's pipe; it is
 		// still pending and cancellable.
 		pending := pool.Submit(t.Context(), p, printer, "this must never print")
@@ -151,11 +151,14 @@ func TestOnDone(t *testing.T) {
 // alone.
 func TestResultContext(t *testing.T) {
 	p := newPool(t, pool.Config{Workers: 1})
-	f := pool.Submit(t.Context(), p, sleepTask, 200*time.Millisecond)
+	g := newGate(t)
+	f := pool.Submit(t.Context(), p, waitGate, g.path())
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Millisecond)
 	defer cancel()
 	_, err := f.ResultContext(ctx)
 	require.ErrorIs(t, err, context.DeadlineExceeded)
+	require.NotEqual(t, pool.Done, f.State(), "the future is left alone")
+	g.open()
 	_, err = f.ResultContext(t.Context())
 	require.NoError(t, err)
 }

@@ -257,7 +257,7 @@ func newPool(t *testing.T, cfg pool.Config) *pool.Pool {
 // (zombies included) or a goroutine running pool code is still there.
 func requireNoLeaks(t *testing.T) {
 	t.Helper()
-	deadline := time.Now().Add(3 * time.Second)
+	deadline := time.Now().Add(10 * time.Second)
 	for {
 		kids, gs := childProcesses(), poolGoroutines()
 		if len(kids) == 0 && len(gs) == 0 {

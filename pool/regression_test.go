@@ -94,7 +94,7 @@ func TestCloseLeavesNoProcess(t *testing.T) {
 	for range 3 {
 		fs = append(fs, pool.Submit(t.Context(), p, sleepTask, 50*time.Millisecond))
 	}
-	require.Eventually(t, func() bool { return len(childProcesses()) == 3 }, 5*time.Second, time.Millisecond)
+	require.Eventually(t, func() bool { return len(childProcesses()) == 3 }, 30*time.Second, time.Millisecond)
 	require.NoError(t, p.Close())
 	require.Empty(t, childProcesses(), "Close returned with worker processes left")
 	for _, f := range fs {

@@ -43,7 +43,7 @@ func TestShutdownCancelPending(t *testing.T) {
 		for range 50 {
 			fs = append(fs, pool.Submit(t.Context(), p, sleepTask, 20*time.Millisecond))
 		}
-		require.Eventually(t, func() bool { return fs[0].State() == pool.Running }, 5*time.Second, time.Millisecond)
+		require.Eventually(t, func() bool { return fs[0].State() == pool.Running }, 30*time.Second, time.Millisecond)
 		require.NoError(t, p.Shutdown(t.Context(), pool.ShutdownOptions{Wait: true, CancelPending: true}))
 		cancelled, ok := 0, 0
 		for _, f := range fs {
@@ -88,7 +88,7 @@ func TestShutdownDeadlineKills(t *testing.T) {
 	require.NoError(t, err)
 	running := pool.Submit(t.Context(), p, spin, time.Minute)
 	queued := pool.Submit(t.Context(), p, printer, "queued task must never run")
-	require.Eventually(t, func() bool { return running.State() == pool.Running }, 5*time.Second, time.Millisecond)
+	require.Eventually(t, func() bool { return running.State() == pool.Running }, 30*time.Second, time.Millisecond)
 	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
 	defer cancel()
 	start := time.Now()
@@ -108,7 +108,7 @@ func TestSubmitCtxCancelsTheTask(t *testing.T) {
 		ctx, cancel := context.WithCancel(t.Context())
 		running := pool.Submit(ctx, p, sleepTask, time.Minute)
 		pending := pool.Submit(ctx, p, printer, "pending task must never run")
-		require.Eventually(t, func() bool { return running.State() == pool.Running }, 5*time.Second, time.Millisecond)
+		require.Eventually(t, func() bool { return running.State() == pool.Running }, 30*time.Second, time.Millisecond)
 		cancel()
 		require.ErrorIs(t, running.Err(), context.Canceled)
 		require.ErrorIs(t, pending.Err(), context.Canceled)

@@ -69,7 +69,7 @@ func (c *processConn) track() (pid, tid int, name string) {
 
 // run starts the worker process, reads its messages until its result pipe
 // closes, waits for it to exit and accounts for it. A worker whose result
-// pipe closed and that is still alive after answerTimeout (a task closed
+// pipe closed and that is still alive after exitTimeout (a task closed
 // descriptors 3 and 4, say) is killed: it can no longer answer.
 func (c *processConn) run() {
 	p, w := c.p, c.w
@@ -103,13 +103,13 @@ func (c *processConn) run() {
 	}()
 	select {
 	case <-waited:
-	case <-time.After(answerTimeout):
+	case <-time.After(exitTimeout):
 		// Exited, it may still be waited for because a program it
 		// started holds its stderr: os/exec gives up on that after
 		// WaitDelay. Alive, it can no longer answer.
 		if !processExited(cmd.Process.Pid) {
 			p.mu.Lock()
-			c.kill(fmt.Sprintf("it closed its pipes to the pool but was still running %v later", answerTimeout))
+			c.kill(fmt.Sprintf("it closed its pipes to the pool but was still running %v later", exitTimeout))
 			p.mu.Unlock()
 		}
 		<-waited
