@@ -131,10 +131,11 @@ func (c *processConn) run() {
 	if phase == phaseInit {
 		death.Task, death.Initializer = p.initializerName(), true
 	}
-	retiring := w.retiring
+	// Traced before its calls fail, so that a Close that follows their
+	// failure finds the exit in the trace.
+	p.traceExit(w, death, cmd.ProcessState, w.retiring)
 	p.workerGoneLocked(w, death)
 	p.unlock()
-	p.traceExit(w, death, cmd.ProcessState, retiring)
 }
 
 // startProcess starts the worker process with its two pipes.
