@@ -20,6 +20,12 @@ import (
 // binDir holds the lesson binaries, built once by TestMain.
 var binDir string
 
+// runsDir holds one recorded run of each lesson, as it printed it, numbers
+// and all: testdata/runs/NN-slug.txt. The book quotes its numbers from
+// there (docsync's quote markers); the keep command proves that each file
+// is a run of the lesson as it is now.
+var runsDir string
+
 func TestMain(m *testing.M) {
 	os.Exit(run(m))
 }
@@ -43,6 +49,10 @@ func run(m *testing.M) int {
 		return 1
 	}
 	binDir = dir
+	if runsDir, err = filepath.Abs(filepath.Join("testdata", "runs")); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
 	return m.Run()
 }
 
@@ -76,6 +86,7 @@ func TestLessons(t *testing.T) {
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"normalize": cmdNormalize,
+			"keep":      cmdKeep,
 		},
 	})
 }
@@ -169,6 +180,40 @@ func cmdNormalize(ts *testscript.TestScript, neg bool, args []string) {
 		out = strings.Join(lines, "\n") + "\n"
 	}
 	ts.Check(os.WriteFile(ts.MkAbs(args[1]), []byte(out), 0o644))
+}
+
+// cmdKeep implements: keep file NAME [regexp...]
+// It checks that testdata/runs/NAME, normalised with the same extra
+// regexps, equals file (usually stdout) normalised: the recorded run the
+// book quotes is a run of this lesson as it is now. With UPDATE_SCRIPTS=1
+// it first records file there, as printed.
+func cmdKeep(ts *testscript.TestScript, neg bool, args []string) {
+	if neg {
+		ts.Fatalf("unsupported: ! keep")
+	}
+	if len(args) < 2 {
+		ts.Fatalf("usage: keep file NAME [regexp...]")
+	}
+	var extra []*regexp.Regexp
+	for _, a := range args[2:] {
+		re, err := regexp.Compile(a)
+		ts.Check(err)
+		extra = append(extra, re)
+	}
+	got := ts.ReadFile(args[0])
+	path := filepath.Join(runsDir, args[1])
+	if os.Getenv("UPDATE_SCRIPTS") == "1" {
+		ts.Check(os.MkdirAll(runsDir, 0o755))
+		ts.Check(os.WriteFile(path, []byte(got), 0o644))
+	}
+	kept, err := os.ReadFile(path)
+	if err != nil {
+		ts.Fatalf("no recorded run: %v (make golden records it)", err)
+	}
+	if normalize(string(kept), extra) != normalize(got, extra) {
+		ts.Logf("recorded run, normalised:\n%s", normalize(string(kept), extra))
+		ts.Fatalf("testdata/runs/%s is not a run of this lesson as it is now; make golden records a new one", args[1])
+	}
 }
 
 func TestNormalize(t *testing.T) {
