@@ -5,6 +5,7 @@
 package lessons_test
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -14,6 +15,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
@@ -233,4 +235,99 @@ func TestNormalize(t *testing.T) {
 	if got := normalize("counter in the parent: 993\n", []*regexp.Regexp{re}); got != "counter in the parent: <n>\n" {
 		t.Errorf("extra regexp: got %q", got)
 	}
+}
+
+// TestRaceReport builds lesson 10 with the race detector, runs it on the
+// goroutine backend and checks the report against the recorded one that
+// docs/lessons/10-shared-state.md shows (testdata/runs/10-race.txt). The
+// report is abridged to its first race and the lesson's own stack frames,
+// so a change inside pool/ does not change it; addresses, goroutine
+// numbers, the kinds of the two accesses, the final count and the number
+// of races change from run to run and are masked for the comparison only.
+// UPDATE_SCRIPTS=1 records a new one.
+func TestRaceReport(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the lesson with -race: skipped in -short mode")
+	}
+	bin := filepath.Join(t.TempDir(), "10-race")
+	build := exec.Command("go", "build", "-race", "-trimpath", "-o", bin, "./10-shared-state")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build -race: %v\n%s", err, out)
+	}
+	out, err := exec.Command(bin, "-backend", "goroutines").CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) {
+		t.Fatalf("the race detector found nothing, or the lesson did not run: err = %v\n%s", err, out)
+	}
+	got := abridgeRace(string(out)) + fmt.Sprintf("exit status %d\n", exit.ExitCode())
+	path := filepath.Join(runsDir, "10-race.txt")
+	if os.Getenv("UPDATE_SCRIPTS") == "1" {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	kept, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("no recorded race report: %v (make golden records it)", err)
+	}
+	if diff := cmp.Diff(maskRace(string(kept)), maskRace(got)); diff != "" {
+		t.Errorf("the race report differs from testdata/runs/10-race.txt (-recorded +now, masked):\n%s\nfull output:\n%s", diff, out)
+	}
+}
+
+// abridgeRace keeps the first race report of out, with only the frames in
+// the lesson's own file (every other run of frames becomes "  ..."),
+// then whatever follows the last report.
+func abridgeRace(out string) string {
+	const sep = "=================="
+	reports := strings.Split(out, sep+"\n")
+	// reports[0] is what came before the first report, then each report,
+	// then the rest after the last separator.
+	if len(reports) < 3 {
+		return out
+	}
+	var b strings.Builder
+	b.WriteString(reports[0] + sep + "\n")
+	lines := strings.Split(strings.TrimSuffix(reports[1], "\n"), "\n")
+	dots := false
+	for i := 0; i < len(lines); i++ {
+		l := lines[i]
+		if strings.HasPrefix(l, "  ") && !strings.HasPrefix(l, "      ") { // a function line; its file line follows
+			if i+1 < len(lines) && strings.Contains(lines[i+1], "/lessons/") {
+				b.WriteString(l + "\n" + lines[i+1] + "\n")
+				dots = false
+			} else if !dots {
+				b.WriteString("  ...\n")
+				dots = true
+			}
+			i++
+			continue
+		}
+		b.WriteString(l + "\n")
+		dots = false
+	}
+	b.WriteString(sep + "\n")
+	b.WriteString(reports[len(reports)-1])
+	return b.String()
+}
+
+var raceMasks = []struct {
+	re   *regexp.Regexp
+	with string
+}{
+	{regexp.MustCompile(`0x[0-9a-f]+`), "<addr>"},
+	{regexp.MustCompile(`([Gg]oroutine) \d+`), "$1 <n>"},
+	{regexp.MustCompile(`\((running|finished)\)`), "(<state>)"},
+	{regexp.MustCompile(`(?m)^(Read|Write) at`), "<access> at"},
+	{regexp.MustCompile(`(?m)^Previous (read|write) at`), "Previous <access> at"},
+	{regexp.MustCompile(`counter in the parent: \d+`), "counter in the parent: <n>"},
+	{regexp.MustCompile(`Found \d+ data race`), "Found <n> data race"},
+}
+
+// maskRace hides what changes from one race report to the next.
+func maskRace(s string) string {
+	for _, m := range raceMasks {
+		s = m.re.ReplaceAllString(s, m.with)
+	}
+	return s
 }

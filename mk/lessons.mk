@@ -5,7 +5,10 @@
 #                  and their golden files (lessons/testdata/*.txtar)
 #   make traces    record the real traces those pictures come from, by
 #                  running lessons 5 (Config.Trace) and 9 (POOLSCHOOL_TRACE)
-#   make golden    re-record the golden files and the traces, then make docs
+#   make golden    re-record the golden files, the runs the book quotes
+#                  (lessons/testdata/runs/, one lesson at a time so that
+#                  their timings are not the other lessons' load) and the
+#                  traces, then make docs
 LESSONS := $(sort $(dir $(wildcard lessons/[0-9][0-9]-*/main.go)))
 
 .PHONY: lessons docs docs-check golden traces
@@ -30,6 +33,6 @@ traces:
 	POOLSCHOOL_TRACE=docs/images/09-debugging.trace.json $(GO) run ./lessons/09-debugging >/dev/null 2>&1
 
 golden:
-	UPDATE_SCRIPTS=1 $(GO) test -count=1 ./lessons/
+	UPDATE_SCRIPTS=1 $(GO) test -count=1 -parallel 1 -run 'TestLessons|TestRaceReport' ./lessons/
 	$(MAKE) traces
 	$(MAKE) docs
