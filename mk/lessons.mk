@@ -1,8 +1,10 @@
 # Lessons and the book (issue 7).
 #   make lessons   run every lesson, in order
-#   make docs      draw docs/images/*.svg from the traces next to them, and
-#                  rewrite the code and output blocks of docs/ from the lessons
-#                  and their golden files (lessons/testdata/*.txtar)
+#   make docs      draw docs/images/*.svg from the traces next to them, paste
+#                  the table of bench/results.json into bench/results.txt,
+#                  and rewrite the code and output blocks and the quoted
+#                  numbers of docs/ from the lessons, their golden files and
+#                  recorded runs, the errata's programs and that table
 #   make traces    record the real traces those pictures come from, by
 #                  running lessons 5 (Config.Trace) and 9 (POOLSCHOOL_TRACE)
 #   make golden    re-record the golden files, the runs the book quotes
@@ -21,6 +23,7 @@ lessons:
 
 docs:
 	$(GO) run ./internal/tracesvg/cmd/tracesvg -dir docs/images
+	$(GO) run ./bench/cmd/benchtable -in bench/results.json -out bench/results.txt
 	$(GO) run ./internal/docsync/cmd/docsync
 
 docs-check:

@@ -2,6 +2,7 @@ package docsync_test
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -248,4 +249,34 @@ func TestPlainFileBlocks(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, ms, 1)
 	require.Equal(t, "docs/errata/x.out", ms[0].Src)
+}
+
+// The API at a glance in docs/reference.md is a whole program: it compiles
+// and prints what its comments promise.
+func TestReferenceExampleRuns(t *testing.T) {
+	cmd := exec.Command("go", "run", "./docs/examples/reference")
+	cmd.Dir = root
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	require.Equal(t, "square(7) = 49 <nil>\n1 <nil>\n4 <nil>\n9 <nil>\n16 <nil>\n25 <nil>\n", string(out))
+}
+
+// docs/performance.md shows bench/results.txt, which must be the table
+// that bench/results.json makes (make docs pastes it with benchtable): a
+// table edited by hand, or a new results.json without make docs, fails.
+func TestPerformanceTableMatchesResults(t *testing.T) {
+	cmd := exec.Command("go", "run", "./bench/cmd/benchtable", "-in", "bench/results.json")
+	cmd.Dir = root
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	want, err := cmd.Output()
+	require.NoError(t, err, stderr.String())
+	got, err := os.ReadFile(filepath.Join(root, "bench", "results.txt"))
+	require.NoError(t, err)
+	if diff := cmp.Diff(string(want), string(got)); diff != "" {
+		t.Errorf("bench/results.txt is not the table of bench/results.json; run make docs (-from JSON +file):\n%s", diff)
+	}
+	page, err := os.ReadFile(filepath.Join(root, "docs", "performance.md"))
+	require.NoError(t, err)
+	require.Contains(t, string(page), "<!-- output: bench/results.txt -->")
 }
