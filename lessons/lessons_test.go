@@ -237,9 +237,9 @@ func TestNormalize(t *testing.T) {
 	}
 }
 
-// TestRaceReport builds lesson 10 with the race detector, runs it on the
+// TestRaceReport builds lesson 12 with the race detector, runs it on the
 // goroutine backend and checks the report against the recorded one that
-// docs/lessons/10-shared-state.md shows (testdata/runs/10-race.txt). The
+// docs/lessons/12-shared-state.md shows (testdata/runs/12-race.txt). The
 // report is abridged to its first race and the lesson's own stack frames,
 // so a change inside pool/ does not change it; addresses, goroutine
 // numbers, the kinds of the two accesses, the final count and the number
@@ -249,8 +249,8 @@ func TestRaceReport(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the lesson with -race: skipped in -short mode")
 	}
-	bin := filepath.Join(t.TempDir(), "10-race")
-	build := exec.Command("go", "build", "-race", "-trimpath", "-o", bin, "./10-shared-state")
+	bin := filepath.Join(t.TempDir(), "12-race")
+	build := exec.Command("go", "build", "-race", "-trimpath", "-o", bin, "./12-shared-state")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build -race: %v\n%s", err, out)
 	}
@@ -260,7 +260,7 @@ func TestRaceReport(t *testing.T) {
 		t.Fatalf("the race detector found nothing, or the lesson did not run: err = %v\n%s", err, out)
 	}
 	got := abridgeRace(string(out)) + fmt.Sprintf("exit status %d\n", exit.ExitCode())
-	path := filepath.Join(runsDir, "10-race.txt")
+	path := filepath.Join(runsDir, "12-race.txt")
 	if os.Getenv("UPDATE_SCRIPTS") == "1" {
 		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
 			t.Fatal(err)
@@ -271,7 +271,7 @@ func TestRaceReport(t *testing.T) {
 		t.Fatalf("no recorded race report: %v (make golden records it)", err)
 	}
 	if diff := cmp.Diff(maskRace(string(kept)), maskRace(got)); diff != "" {
-		t.Errorf("the race report differs from testdata/runs/10-race.txt (-recorded +now, masked):\n%s\nfull output:\n%s", diff, out)
+		t.Errorf("the race report differs from testdata/runs/12-race.txt (-recorded +now, masked):\n%s\nfull output:\n%s", diff, out)
 	}
 }
 

@@ -6,7 +6,7 @@
 #                  numbers of docs/ from the lessons, their golden files and
 #                  recorded runs, the errata's programs and that table
 #   make traces    record the real traces those pictures come from, by
-#                  running lessons 5 (Config.Trace) and 9 (POOLSCHOOL_TRACE)
+#                  running lessons 5 (Config.Trace) and 11 (POOLSCHOOL_TRACE)
 #   make golden    re-record the golden files, the runs the book quotes
 #                  (lessons/testdata/runs/, one lesson at a time so that
 #                  their timings are not the other lessons' load) and the
@@ -33,7 +33,7 @@ docs-check:
 traces:
 	@mkdir -p docs/images
 	$(GO) run ./lessons/05-chunksize -trace docs/images/05-chunksize.trace.json >/dev/null
-	POOLSCHOOL_TRACE=docs/images/09-debugging.trace.json $(GO) run ./lessons/09-debugging >/dev/null 2>&1
+	POOLSCHOOL_TRACE=docs/images/11-tracing.trace.json $(GO) run ./lessons/11-tracing >/dev/null 2>&1
 
 golden:
 	UPDATE_SCRIPTS=1 $(GO) test -count=1 -parallel 1 -run 'TestLessons|TestRaceReport' ./lessons/

@@ -1,25 +1,4 @@
-# 13. A pool of our own
-
-Underneath the API, a process pool does four things: start this same
-program a few times as workers; tell a worker apart from the parent; send
-each worker requests and read back its answers over pipes; hand out work
-so a free worker gets the next request. This lesson does all four without
-the real pool, with `os/exec` and JSON lines, in about 130 lines of code
-(comments aside).
-
-- `serve` is the worker's loop, and checking `MINIPOOL_WORKER` at the top
-  of `main` is this pool's `pool.Main`.
-- `newMiniPool` starts the workers with their standard input and output
-  as pipes.
-- `Map` runs one goroutine per worker. Each takes the next request from a
-  shared channel, so a fast worker simply takes more. Results go into a
-  slice by request id, which keeps them in input order.
-- `Close` closes each worker's standard input; the worker sees the end of
-  its input and returns; `Wait` collects it.
-
-<!-- code: lessons/13-custom-pool/main.go -->
-```go
-// Lesson 13: a pool of our own.
+// Lesson 15: a pool of our own.
 //
 // Underneath, a process pool is a small idea: start this same program a few
 // times as workers, talk to each one over pipes, and hand out work to
@@ -181,34 +160,3 @@ func main() {
 	}
 	fmt.Println("closed: every worker exited cleanly")
 }
-```
-<!-- end -->
-
-## What it prints
-
-<!-- output: lessons/testdata/13-custom-pool.txtar want.txt -->
-```text
-squares: [1 4 9 16 25 36 49 64 81 100]
-worker processes started: 2
-the parent did none of the work: true
-closed: every worker exited cleanly
-```
-<!-- end -->
-
-## What the real pool adds
-
-Compare it with `pool/`: the real pool uses two extra file descriptors
-instead of stdin and stdout (so a task's own `fmt.Println` still reaches
-your terminal), gob instead of JSON (any Go type, not just what JSON
-spells), one request per worker at a time with a small prefetch, and
-everything that goes wrong: a worker that dies mid-task is detected,
-reported as a `WorkerError` and replaced; a panic is recovered; a context
-can cancel a queued or a running task; chunks batch messages; workers die
-with their parent; and no process or goroutine outlives `Close`.
-
-## Try this
-
-- Make `work` call `os.Exit(1)` when n is 7. What does `Map` return, and
-  what happens to the requests that worker had not answered?
-- Add a `fmt.Println` inside `work`. Why does the parent now fail to decode
-  a response, and how does the real pool avoid that?

@@ -1,30 +1,4 @@
-# 12. Synchronisation across processes
-
-When workers share something outside the pool, a file say, they need to
-agree on who touches it when. `sync.Mutex` cannot do that: it lives in one
-process's memory, and each worker has its own. The lock has to live in
-the operating system, where every process can see it. On Linux and macOS,
-`flock(2)` is such a lock: an exclusive lock on an open file, released
-when the descriptor is closed or the process dies. Go reaches it through
-`golang.org/x/sys/unix`.
-
-The lesson has four workers add 100 lines each to one file, every line by
-a read-modify-write: read the whole file, append a line, write it all
-back. Two processes that interleave those steps lose lines: the later
-write replaces the file with a version that lacks the other's line. It is
-worse than that, in fact: `os.WriteFile` first truncates the file, so a
-reader that comes in between sees an empty file, and the lost lines pile
-up. A short pause between read and write stands in for real work and makes
-the race show on every run.
-
-Then the same work with `unix.Flock` around each read-modify-write, and
-finally the simpler design: workers only compute their lines and return
-them; the parent, the one and only writer, appends them. No lock, no
-shared file, and the order of the lines is even deterministic.
-
-<!-- code: lessons/12-sync-files/main.go -->
-```go
-// Lesson 12: synchronisation across processes.
+// Lesson 14: synchronisation across processes.
 //
 // Four worker processes add lines to one shared file. Each addition is a
 // read-modify-write: read the whole file, add a line, write it all back.
@@ -181,39 +155,3 @@ func countLines(path string) int {
 	}
 	return n
 }
-```
-<!-- end -->
-
-## What it prints
-
-How many lines survive without a lock changes from run to run (in our
-runs, a handful out of 400), so the golden test leaves those two numbers
-open, and checks that some were lost:
-
-<!-- output: lessons/testdata/12-sync-files.txtar want.txt -->
-```text
-without a lock: 4 workers x 100 lines: the file has <n> lines, <n> lost
-with flock:     4 workers x 100 lines: the file has 400 lines, 0 lost
-via the parent: 4 workers x 100 lines: the file has 400 lines, 0 lost
-```
-<!-- end -->
-
-## Why the parent is usually the better place
-
-A lock makes the workers wait for each other: with four writers and one
-file, the writes are serial anyway, and each one now costs a lock and an
-unlock on top. Locks across processes also bring their own failure modes:
-a lock file on a network file system where `flock` does not work, a
-process that forgets to take the lock. When the workers can send their
-results back instead, the parent writes them in one place, in one order,
-with no lock at all. Keep cross-process locks for resources that
-outlive your program, or that other programs use too.
-
-## Try this
-
-- Open the file with `os.O_APPEND` and write each line with one `Write`
-  call, no lock. On a local Linux file system short appends do not
-  overwrite each other. Why is that not a reason to skip the lock in
-  general?
-- Take the lock on the data file itself instead of on `.lock`. What goes
-  wrong with `os.WriteFile`, which truncates the file it writes?

@@ -1,4 +1,4 @@
-// Lesson 11: inter-process communication with pool.Queue.
+// Lesson 13: inter-process communication with pool.Queue.
 //
 // A task's result reaches the parent only when the task ends. To hear from
 // a task while it works (progress, partial results), give it a queue:

@@ -1,4 +1,4 @@
-// Lesson 10: shared state.
+// Lesson 12: shared state.
 //
 // A package-level variable looks shared, but a worker process is a
 // separate program with its own copy of every variable. Tasks that bump a
@@ -8,7 +8,7 @@
 // parent's counter, but they update it from several goroutines at once
 // with no synchronisation: a data race. Run it with the race detector:
 //
-//	go run -race ./lessons/10-shared-state -backend goroutines
+//	go run -race ./lessons/12-shared-state -backend goroutines
 package main
 
 import (
