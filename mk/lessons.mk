@@ -7,7 +7,9 @@
 #                  recorded runs, the errata's programs and that table
 #   make traces    record the real traces those pictures come from, by
 #                  running lessons 5 (Config.Trace) and 11 (POOLSCHOOL_TRACE)
-#   make golden    re-record the golden files, the runs the book quotes
+#   make golden    re-record the golden files, the homework samples, the
+#                  errata's outputs (with the recorded python3 only), the
+#                  runs the book quotes
 #                  (lessons/testdata/runs/, one lesson at a time so that
 #                  their timings are not the other lessons' load) and the
 #                  traces, then make docs
@@ -37,5 +39,7 @@ traces:
 
 golden:
 	UPDATE_SCRIPTS=1 $(GO) test -count=1 -parallel 1 -run 'TestLessons|TestRaceReport' ./lessons/
+	UPDATE_SAMPLES=1 $(GO) test -count=1 ./internal/homework/
+	UPDATE_ERRATA=1 $(GO) test -count=1 ./internal/errata/
 	$(MAKE) traces
 	$(MAKE) docs
