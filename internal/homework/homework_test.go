@@ -69,6 +69,18 @@ func docUsage(t *testing.T, file string) string {
 	return b.String()
 }
 
+// head returns the first n lines of a file of the repository: the
+// reference solution's measurements, for the CSV format.
+func head(t *testing.T, file string, n int) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(root, file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.SplitAfter(string(data), "\n")
+	return strings.Join(lines[:min(n, len(lines))], "")
+}
+
 // ipcRun runs the ipc solution with one worker on the three files that
 // docs/homework/ipc.md describes.
 func ipcRun(t *testing.T, bin string) string {
@@ -105,6 +117,7 @@ func TestHomeworkSamples(t *testing.T) {
 		"ipc-usage.txt":       usage(t, filepath.Join(bin, "ipc")),
 		"chunksize-usage.txt": docUsage(t, "solutions/chunksize/main.go"),
 		"ipc-run.txt":         ipcRun(t, filepath.Join(bin, "ipc")),
+		"chunksize-csv.txt":   head(t, "solutions/chunksize/uniform.csv", 2),
 	}
 	dir := filepath.Join(root, "docs", "homework", "samples")
 	for name, got := range samples {
