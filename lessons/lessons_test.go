@@ -254,10 +254,21 @@ func TestRaceReport(t *testing.T) {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build -race: %v\n%s", err, out)
 	}
-	out, err := exec.Command(bin, "-backend", "goroutines").CombinedOutput()
+	// The detector sees a race only when two tasks happen to touch the
+	// counter with nothing ordering them, which a loaded machine can make
+	// rare: the lesson gets five runs to show one.
+	var out []byte
 	var exit *exec.ExitError
-	if !errors.As(err, &exit) {
-		t.Fatalf("the race detector found nothing, or the lesson did not run: err = %v\n%s", err, out)
+	for try := 1; ; try++ {
+		var err error
+		out, err = exec.Command(bin, "-backend", "goroutines").CombinedOutput()
+		if errors.As(err, &exit) {
+			break
+		}
+		if try == 5 {
+			t.Fatalf("in 5 runs the race detector found nothing, or the lesson did not run: err = %v\n%s", err, out)
+		}
+		t.Logf("run %d: no race reported; trying again", try)
 	}
 	got := abridgeRace(string(out)) + fmt.Sprintf("exit status %d\n", exit.ExitCode())
 	path := filepath.Join(runsDir, "12-race.txt")
