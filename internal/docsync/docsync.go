@@ -61,6 +61,9 @@ type Mismatch struct {
 	Src  string // the source named by the marker
 	Got  string // the block as it is in the file
 	Want string // the block as the source makes it
+	// Quote is set for a number quoted in prose: Got and Want are the
+	// quoted text, not a block.
+	Quote bool
 	// Problem, when set, says what is wrong with a fenced block that Sync
 	// cannot fix: it is not generated and not marked illustrative.
 	Problem string
@@ -70,8 +73,8 @@ func (m Mismatch) String() string {
 	if m.Problem != "" {
 		return fmt.Sprintf("%s:%d: %s", m.Doc, m.Line, m.Problem)
 	}
-	if m.Src != "" && strings.HasPrefix(m.Got, "quote ") {
-		return fmt.Sprintf("%s:%d: quote from %s is out of date (%s); run make docs", m.Doc, m.Line, m.Src, strings.TrimPrefix(m.Got, "quote "))
+	if m.Quote {
+		return fmt.Sprintf("%s:%d: quote from %s is out of date (%q, the source says %q); run make docs", m.Doc, m.Line, m.Src, m.Got, m.Want)
 	}
 	return fmt.Sprintf("%s:%d: block from %s is out of date; run make docs", m.Doc, m.Line, m.Src)
 }
@@ -233,8 +236,7 @@ func quotes(root, doc string, n int, line string) (string, []Mismatch, error) {
 			return q
 		}
 		if m[3] != want {
-			mismatches = append(mismatches, Mismatch{Doc: doc, Line: n, Src: m[1],
-				Got: "quote " + fmt.Sprintf("%q, the source says %q", m[3], want), Want: want})
+			mismatches = append(mismatches, Mismatch{Doc: doc, Line: n, Src: m[1], Got: m[3], Want: want, Quote: true})
 		}
 		return strings.Replace(q, "-->"+m[3]+"<!-- /quote -->", "-->"+want+"<!-- /quote -->", 1)
 	})
