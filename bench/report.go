@@ -208,9 +208,12 @@ func (r *Report) WriteTable(w io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(w, "\nmedian (min–max) of %d rounds, 2 workers; x = times better than Python / the floor (above 1: better)\n", r.Rounds)
-	fmt.Fprintf(w, "machine: %s, %d CPUs, %s, kernel %s, %s, %s, load %s; GOMAXPROCS %d, a worker's %d\n\ntargets:\n",
-		r.Machine.CPU, r.Machine.CPUs, r.Machine.OS, r.Machine.Kernel, r.Machine.Go, r.Machine.Python, r.Machine.LoadAvg,
-		r.Machine.GOMAXPROCS, r.Machine.WorkerGOMAXPROCS)
+	procs := "GOMAXPROCS not recorded" // a results file from before the field
+	if r.Machine.GOMAXPROCS != 0 {
+		procs = fmt.Sprintf("GOMAXPROCS %d, a worker's %d", r.Machine.GOMAXPROCS, r.Machine.WorkerGOMAXPROCS)
+	}
+	fmt.Fprintf(w, "machine: %s, %d CPUs, %s, kernel %s, %s, %s, load %s; %s\n\ntargets:\n",
+		r.Machine.CPU, r.Machine.CPUs, r.Machine.OS, r.Machine.Kernel, r.Machine.Go, r.Machine.Python, r.Machine.LoadAvg, procs)
 	for _, t := range r.Targets {
 		mark := "met   "
 		switch {

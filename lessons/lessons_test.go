@@ -5,6 +5,7 @@
 package lessons_test
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -14,11 +15,18 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
 // binDir holds the lesson binaries, built once by TestMain.
 var binDir string
+
+// runsDir holds one recorded run of each lesson, as it printed it, numbers
+// and all: testdata/runs/NN-slug.txt. The book quotes its numbers from
+// there (docsync's quote markers); the keep command proves that each file
+// is a run of the lesson as it is now.
+var runsDir string
 
 func TestMain(m *testing.M) {
 	os.Exit(run(m))
@@ -43,6 +51,10 @@ func run(m *testing.M) int {
 		return 1
 	}
 	binDir = dir
+	if runsDir, err = filepath.Abs(filepath.Join("testdata", "runs")); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
 	return m.Run()
 }
 
@@ -76,6 +88,7 @@ func TestLessons(t *testing.T) {
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"normalize": cmdNormalize,
+			"keep":      cmdKeep,
 		},
 	})
 }
@@ -171,6 +184,40 @@ func cmdNormalize(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(os.WriteFile(ts.MkAbs(args[1]), []byte(out), 0o644))
 }
 
+// cmdKeep implements: keep file NAME [regexp...]
+// It checks that testdata/runs/NAME, normalised with the same extra
+// regexps, equals file (usually stdout) normalised: the recorded run the
+// book quotes is a run of this lesson as it is now. With UPDATE_SCRIPTS=1
+// it first records file there, as printed.
+func cmdKeep(ts *testscript.TestScript, neg bool, args []string) {
+	if neg {
+		ts.Fatalf("unsupported: ! keep")
+	}
+	if len(args) < 2 {
+		ts.Fatalf("usage: keep file NAME [regexp...]")
+	}
+	var extra []*regexp.Regexp
+	for _, a := range args[2:] {
+		re, err := regexp.Compile(a)
+		ts.Check(err)
+		extra = append(extra, re)
+	}
+	got := ts.ReadFile(args[0])
+	path := filepath.Join(runsDir, args[1])
+	if os.Getenv("UPDATE_SCRIPTS") == "1" {
+		ts.Check(os.MkdirAll(runsDir, 0o755))
+		ts.Check(os.WriteFile(path, []byte(got), 0o644))
+	}
+	kept, err := os.ReadFile(path)
+	if err != nil {
+		ts.Fatalf("no recorded run: %v (make golden records it)", err)
+	}
+	if normalize(string(kept), extra) != normalize(got, extra) {
+		ts.Logf("recorded run, normalised:\n%s", normalize(string(kept), extra))
+		ts.Fatalf("testdata/runs/%s is not a run of this lesson as it is now; make golden records a new one", args[1])
+	}
+}
+
 func TestNormalize(t *testing.T) {
 	cases := []struct{ in, want string }{
 		{"Execution time: 17ms", "Execution time: <dur>"},
@@ -188,4 +235,110 @@ func TestNormalize(t *testing.T) {
 	if got := normalize("counter in the parent: 993\n", []*regexp.Regexp{re}); got != "counter in the parent: <n>\n" {
 		t.Errorf("extra regexp: got %q", got)
 	}
+}
+
+// TestRaceReport builds lesson 12 with the race detector, runs it on the
+// goroutine backend and checks the report against the recorded one that
+// docs/lessons/12-shared-state.md shows (testdata/runs/12-race.txt). The
+// report is abridged to its first race and the lesson's own stack frames,
+// so a change inside pool/ does not change it; addresses, goroutine
+// numbers, the kinds of the two accesses, the final count and the number
+// of races change from run to run and are masked for the comparison only.
+// UPDATE_SCRIPTS=1 records a new one.
+func TestRaceReport(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the lesson with -race: skipped in -short mode")
+	}
+	bin := filepath.Join(t.TempDir(), "12-race")
+	build := exec.Command("go", "build", "-race", "-trimpath", "-o", bin, "./12-shared-state")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build -race: %v\n%s", err, out)
+	}
+	// The detector sees a race only when two tasks happen to touch the
+	// counter with nothing ordering them, which a loaded machine can make
+	// rare: the lesson gets five runs to show one.
+	var out []byte
+	var exit *exec.ExitError
+	for try := 1; ; try++ {
+		var err error
+		out, err = exec.Command(bin, "-backend", "goroutines").CombinedOutput()
+		if errors.As(err, &exit) {
+			break
+		}
+		if try == 5 {
+			t.Fatalf("in 5 runs the race detector found nothing, or the lesson did not run: err = %v\n%s", err, out)
+		}
+		t.Logf("run %d: no race reported; trying again", try)
+	}
+	got := abridgeRace(string(out)) + fmt.Sprintf("exit status %d\n", exit.ExitCode())
+	path := filepath.Join(runsDir, "12-race.txt")
+	if os.Getenv("UPDATE_SCRIPTS") == "1" {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	kept, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("no recorded race report: %v (make golden records it)", err)
+	}
+	if diff := cmp.Diff(maskRace(string(kept)), maskRace(got)); diff != "" {
+		t.Errorf("the race report differs from testdata/runs/12-race.txt (-recorded +now, masked):\n%s\nfull output:\n%s", diff, out)
+	}
+}
+
+// abridgeRace keeps the first race report of out, with only the frames in
+// the lesson's own file (every other run of frames becomes "  ..."),
+// then whatever follows the last report.
+func abridgeRace(out string) string {
+	const sep = "=================="
+	reports := strings.Split(out, sep+"\n")
+	// reports[0] is what came before the first report, then each report,
+	// then the rest after the last separator.
+	if len(reports) < 3 {
+		return out
+	}
+	var b strings.Builder
+	b.WriteString(reports[0] + sep + "\n")
+	lines := strings.Split(strings.TrimSuffix(reports[1], "\n"), "\n")
+	dots := false
+	for i := 0; i < len(lines); i++ {
+		l := lines[i]
+		if strings.HasPrefix(l, "  ") && !strings.HasPrefix(l, "      ") { // a function line; its file line follows
+			if i+1 < len(lines) && strings.Contains(lines[i+1], "/lessons/") {
+				b.WriteString(l + "\n" + lines[i+1] + "\n")
+				dots = false
+			} else if !dots {
+				b.WriteString("  ...\n")
+				dots = true
+			}
+			i++
+			continue
+		}
+		b.WriteString(l + "\n")
+		dots = false
+	}
+	b.WriteString(sep + "\n")
+	b.WriteString(reports[len(reports)-1])
+	return b.String()
+}
+
+var raceMasks = []struct {
+	re   *regexp.Regexp
+	with string
+}{
+	{regexp.MustCompile(`0x[0-9a-f]+`), "<addr>"},
+	{regexp.MustCompile(`([Gg]oroutine) \d+`), "$1 <n>"},
+	{regexp.MustCompile(`\((running|finished)\)`), "(<state>)"},
+	{regexp.MustCompile(`(?m)^(Read|Write) at`), "<access> at"},
+	{regexp.MustCompile(`(?m)^Previous (read|write) at`), "Previous <access> at"},
+	{regexp.MustCompile(`counter in the parent: \d+`), "counter in the parent: <n>"},
+	{regexp.MustCompile(`Found \d+ data race`), "Found <n> data race"},
+}
+
+// maskRace hides what changes from one race report to the next.
+func maskRace(s string) string {
+	for _, m := range raceMasks {
+		s = m.re.ReplaceAllString(s, m.with)
+	}
+	return s
 }

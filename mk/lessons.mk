@@ -1,11 +1,18 @@
 # Lessons and the book (issue 7).
 #   make lessons   run every lesson, in order
-#   make docs      draw docs/images/*.svg from the traces next to them, and
-#                  rewrite the code and output blocks of docs/ from the lessons
-#                  and their golden files (lessons/testdata/*.txtar)
+#   make docs      draw docs/images/*.svg from the traces next to them, paste
+#                  the table of bench/results.json into bench/results.txt,
+#                  and rewrite the code and output blocks and the quoted
+#                  numbers of docs/ from the lessons, their golden files and
+#                  recorded runs, the errata's programs and that table
 #   make traces    record the real traces those pictures come from, by
-#                  running lessons 5 (Config.Trace) and 9 (POOLSCHOOL_TRACE)
-#   make golden    re-record the golden files and the traces, then make docs
+#                  running lessons 5 (Config.Trace) and 11 (POOLSCHOOL_TRACE)
+#   make golden    re-record the golden files, the homework samples, the
+#                  errata's outputs (with the recorded python3 only), the
+#                  runs the book quotes
+#                  (lessons/testdata/runs/, one lesson at a time so that
+#                  their timings are not the other lessons' load) and the
+#                  traces, then make docs
 LESSONS := $(sort $(dir $(wildcard lessons/[0-9][0-9]-*/main.go)))
 
 .PHONY: lessons docs docs-check golden traces
@@ -18,6 +25,7 @@ lessons:
 
 docs:
 	$(GO) run ./internal/tracesvg/cmd/tracesvg -dir docs/images
+	$(GO) run ./bench/cmd/benchtable -in bench/results.json -out bench/results.txt
 	$(GO) run ./internal/docsync/cmd/docsync
 
 docs-check:
@@ -27,9 +35,11 @@ docs-check:
 traces:
 	@mkdir -p docs/images
 	$(GO) run ./lessons/05-chunksize -trace docs/images/05-chunksize.trace.json >/dev/null
-	POOLSCHOOL_TRACE=docs/images/09-debugging.trace.json $(GO) run ./lessons/09-debugging >/dev/null 2>&1
+	POOLSCHOOL_TRACE=docs/images/11-tracing.trace.json $(GO) run ./lessons/11-tracing >/dev/null 2>&1
 
 golden:
-	UPDATE_SCRIPTS=1 $(GO) test -count=1 ./lessons/
+	UPDATE_SCRIPTS=1 $(GO) test -count=1 -parallel 1 -run 'TestLessons|TestRaceReport' ./lessons/
+	UPDATE_SAMPLES=1 $(GO) test -count=1 ./internal/homework/
+	UPDATE_ERRATA=1 $(GO) test -count=1 ./internal/errata/
 	$(MAKE) traces
 	$(MAKE) docs

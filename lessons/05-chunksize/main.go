@@ -10,7 +10,9 @@
 // chunks went to the workers during each run and checks the count against
 // the arithmetic, n inputs in chunks of c make ceil(n/c) chunks. A task that
 // reports the pid that ran it shows that a chunk never splits across
-// workers. With -trace file.json, the skewed run at the end is also
+// workers. Where a run is faster or slower than another, the lesson prints
+// the comparison as yes or no, and only where the margin is wide enough to
+// hold on a busy machine. With -trace file.json, the skewed run at the end is also
 // recorded as a trace (Config.Trace) that https://ui.perfetto.dev opens.
 package main
 
@@ -25,10 +27,13 @@ import (
 	"github.com/poolschool/poolschool/pool"
 )
 
-// processData doubles every number of a list after 100ms of pretend work,
-// like the lecture's example.
+// pretend is how long each call of processData pretends to work.
+const pretend = 100 * time.Millisecond
+
+// processData doubles every number of a list after some pretend work, like
+// the lecture's example.
 var processData = pool.NewTask("processData", func(_ context.Context, chunk []int) ([]int, error) {
-	time.Sleep(100 * time.Millisecond)
+	time.Sleep(pretend)
 	out := make([]int, len(chunk))
 	for i, x := range chunk {
 		out[i] = 2 * x
@@ -45,6 +50,12 @@ var tiny = pool.NewTask("tiny", func(_ context.Context, n int) (int, error) {
 var whoAmI = pool.NewTask("whoAmI", func(_ context.Context, n int) (int, error) {
 	return os.Getpid(), nil
 })
+
+// The skewed workload: one slow item and seven quick ones.
+const (
+	slow  = 300 * time.Millisecond
+	quick = 60 * time.Millisecond
+)
 
 // skewed sleeps for the given time: a workload where items differ.
 var skewed = pool.NewTask("skewed", func(_ context.Context, d time.Duration) (int, error) {
@@ -67,11 +78,12 @@ func main() {
 	// The lecture's example maps over a list of 10 lists. Chunksize counts
 	// items of the sequence given to Map, here the 10 lists, not the 100
 	// numbers inside them.
-	fmt.Println("== The lecture's example: 10 lists of 10 numbers ==")
+	fmt.Printf("== The lecture's example: 10 lists of 10 numbers, %d ms per call, 4 workers ==\n", pretend.Milliseconds())
 	var lists [][]int
 	for i := 0; i < 100; i += 10 {
 		lists = append(lists, seq(i, i+10))
 	}
+	took := map[int]time.Duration{}
 	for _, c := range []int{1, 5} {
 		start, before := time.Now(), p.Stats()
 		var out [][]int
@@ -86,9 +98,12 @@ func main() {
 				fmt.Println(r)
 			}
 		}
-		elapsed := time.Since(start).Round(10 * time.Millisecond)
-		fmt.Printf("chunksize %d: %2d chunks sent (expected %2d), %v\n", c, chunksSince(p, before), expected(len(lists), c), elapsed)
+		took[c] = time.Since(start)
+		fmt.Printf("chunksize %d: %2d chunks sent (expected %2d), %v\n", c, chunksSince(p, before), expected(len(lists), c), took[c].Round(10*time.Millisecond))
 	}
+	// 10 calls of 100 ms on 4 workers take 3 rounds, 300 ms; 2 chunks of 5
+	// calls take 500 ms, whatever the load: the claim has 200 ms to spare.
+	fmt.Println("chunksize 5 was slower than chunksize 1:", yes(took[5] > took[1]))
 
 	// Five thousand tiny tasks: the message cost is everything.
 	fmt.Println("\n== 5000 tiny tasks ==")
@@ -102,11 +117,13 @@ func main() {
 			}
 			sum += r
 		}
-		elapsed := time.Since(start).Round(time.Millisecond)
+		took[c] = time.Since(start)
 		after := p.Stats()
 		fmt.Printf("chunksize %4d: %4d chunks sent (expected %4d), sum %d, %v, messages to workers %d\n",
-			c, chunksSince(p, before), expected(n, c), sum, elapsed, after.MessagesSent-before.MessagesSent)
+			c, chunksSince(p, before), expected(n, c), sum, took[c].Round(time.Millisecond), after.MessagesSent-before.MessagesSent)
 	}
+	// 5000 messages against 50: the margin is tens of times, on any load.
+	fmt.Printf("chunksize 100 was faster than chunksize 1: %s (%.1fx)\n", yes(took[100] < took[1]), took[1].Seconds()/took[100].Seconds())
 
 	// Which worker ran which input: with chunksize 4, inputs 0-3 share one
 	// pid, 4-7 share one, and so on.
@@ -124,10 +141,10 @@ func main() {
 
 	// Big chunks balance badly when items differ: one slow item holds up
 	// the rest of its chunk while other workers sit idle.
-	fmt.Println("\n== A skewed workload: one item of 300 ms, seven of 60 ms, 2 workers ==")
-	work := []time.Duration{300 * time.Millisecond}
+	fmt.Printf("\n== A skewed workload: one item of %d ms, seven of %d ms, 2 workers ==\n", slow.Milliseconds(), quick.Milliseconds())
+	work := []time.Duration{slow}
 	for range 7 {
-		work = append(work, 60*time.Millisecond)
+		work = append(work, quick)
 	}
 	cfg := pool.Config{Workers: 2}
 	if *traceFile != "" {
@@ -149,10 +166,14 @@ func main() {
 				panic(err)
 			}
 		}
-		elapsed := time.Since(start).Round(10 * time.Millisecond)
+		took[c] = time.Since(start)
 		fmt.Printf("chunksize %d: chunks sent %d (expected %d), busy workers %d, %v\n",
-			c, chunksSince(p2, before), expected(len(work), c), len(busy(p2, before)), elapsed)
+			c, chunksSince(p2, before), expected(len(work), c), len(busy(p2, before)), took[c].Round(10*time.Millisecond))
 	}
+	// One worker doing all eight needs 720 ms; chunksize 1 about 420 ms
+	// (the slow item on one worker, the seven quick ones on the other).
+	// Chunksize 4 (480 ms) is too close to chunksize 1 to claim anything.
+	fmt.Println("chunksize 8 was slower than chunksize 1:", yes(took[8] > took[1]))
 	if err := p2.Close(); err != nil {
 		panic(err)
 	}
@@ -189,6 +210,13 @@ func seq(lo, hi int) []int {
 		s = append(s, i)
 	}
 	return s
+}
+
+func yes(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
 }
 
 func allEqual(s []int) bool {

@@ -5,8 +5,10 @@
 // gives finer control: return at once or wait, and keep or cancel the
 // tasks that have not started yet.
 //
-// Every pool here has one worker and tasks that take 100ms, so we know
-// exactly which task is running and which are still queued.
+// Every pool here has one worker and three tasks of napTime each, the first
+// already running, so we know which task runs and which wait. Next to each
+// timing the lesson prints what it checked (yes or no): whether a call
+// returned before or after the tasks were done, read from the futures.
 package main
 
 import (
@@ -18,9 +20,12 @@ import (
 	"github.com/poolschool/poolschool/pool"
 )
 
+// napTime is how long each task takes.
+const napTime = 100 * time.Millisecond
+
 var nap = pool.NewTask("nap", func(ctx context.Context, n int) (int, error) {
 	select {
-	case <-time.After(100 * time.Millisecond):
+	case <-time.After(napTime):
 		return n, nil
 	case <-ctx.Done():
 		return 0, ctx.Err()
@@ -29,26 +34,29 @@ var nap = pool.NewTask("nap", func(ctx context.Context, n int) (int, error) {
 
 func main() {
 	pool.Main()
+	fmt.Printf("Each pool: 1 worker, 3 tasks of %d ms, the first one running.\n", napTime.Milliseconds())
 
-	fmt.Println("== Close: finish everything, then stop ==")
+	fmt.Println("\n== Close: finish everything, then stop ==")
 	p, futures := busyPool(3)
 	start := time.Now()
 	p.Close()
-	fmt.Printf("Close returned after %v\n", time.Since(start).Round(50*time.Millisecond))
+	fmt.Printf("Close returned after %v\n", since(start))
+	fmt.Println("all three tasks were done when it returned:", yes(doneCount(futures) == 3))
 	report(futures)
 	// A closed pool takes no new work.
 	_, err := pool.Submit(context.Background(), p, nap, 9).Result()
-	fmt.Println("submit after Close:", err, "| is ErrClosed:", errors.Is(err, pool.ErrClosed))
+	fmt.Println("submit after Close:", err, "| is ErrClosed:", yes(errors.Is(err, pool.ErrClosed)))
 
 	fmt.Println("\n== Shutdown without Wait: return now, the queue still runs ==")
 	p, futures = busyPool(3)
 	start = time.Now()
 	p.Shutdown(context.Background(), pool.ShutdownOptions{Wait: false})
-	fmt.Printf("Shutdown returned after %v\n", time.Since(start).Round(50*time.Millisecond))
+	fmt.Printf("Shutdown returned after %v\n", since(start))
+	fmt.Println("Shutdown returned before the tasks finished:", yes(doneCount(futures) < len(futures)))
 	for _, f := range futures {
 		f.Err() // wait for each
 	}
-	fmt.Printf("all three were done after %v\n", time.Since(start).Round(50*time.Millisecond))
+	fmt.Printf("all three were done after %v\n", since(start))
 	report(futures)
 	p.Close() // waits for the workers to exit; safe after Shutdown
 
@@ -56,15 +64,17 @@ func main() {
 	p, futures = busyPool(3)
 	start = time.Now()
 	p.Shutdown(context.Background(), pool.ShutdownOptions{Wait: true, CancelPending: true})
-	fmt.Printf("Shutdown returned after %v\n", time.Since(start).Round(50*time.Millisecond))
+	fmt.Printf("Shutdown returned after %v\n", since(start))
+	fmt.Println("Shutdown returned after the running task finished:", yes(futures[0].Err() == nil && doneCount(futures) == 3))
 	report(futures)
 
 	fmt.Println("\n== Shutdown whose context ends: running work is killed ==")
 	p, futures = busyPool(3)
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), napTime/5)
 	defer cancel()
+	start = time.Now()
 	err = p.Shutdown(ctx, pool.ShutdownOptions{Wait: true})
-	fmt.Println("Shutdown returned:", err)
+	fmt.Printf("Shutdown returned after %v: %v\n", since(start), err)
 	report(futures)
 }
 
@@ -85,7 +95,19 @@ func busyPool(n int) (*pool.Pool, []*pool.Future[int]) {
 	return p, futures
 }
 
-// report prints how each future ended.
+// doneCount says how many of the futures are done at this moment, without
+// waiting for any.
+func doneCount(futures []*pool.Future[int]) int {
+	n := 0
+	for _, f := range futures {
+		if f.State() == pool.Done {
+			n++
+		}
+	}
+	return n
+}
+
+// report waits for each future and prints how it ended.
 func report(futures []*pool.Future[int]) {
 	for i, f := range futures {
 		v, err := f.Result()
@@ -98,4 +120,13 @@ func report(futures []*pool.Future[int]) {
 			fmt.Printf("  task %d: finished with %d\n", i+1, v)
 		}
 	}
+}
+
+func since(t time.Time) time.Duration { return time.Since(t).Round(10 * time.Millisecond) }
+
+func yes(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
 }

@@ -1,0 +1,29 @@
+import time
+from concurrent.futures import ProcessPoolExecutor
+
+class NeedsTwo(Exception):
+    """Pickles fine; unpickling calls NeedsTwo("task 1 failed"), one argument short."""
+    def __init__(self, code, msg):
+        super().__init__(msg)
+        self.code = code
+
+def work(n):
+    if n == 1:
+        raise NeedsTwo(42, "task 1 failed")
+    time.sleep(0.5)
+    return n
+
+if __name__ == '__main__':
+    with ProcessPoolExecutor(max_workers=2) as ex:
+        futures = [ex.submit(work, n) for n in range(4)]
+        for n, f in enumerate(futures):
+            try:
+                print(n, "->", f.result())
+            except Exception as e:
+                print(n, "->", type(e).__name__ + ":", e)
+                if n == 1:
+                    print("   its cause ends with:", str(e.__cause__).strip().splitlines()[-2])
+        try:
+            ex.submit(work, 9)
+        except Exception as e:
+            print("submit afterwards ->", type(e).__name__ + ":", e)

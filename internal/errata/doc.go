@@ -1,0 +1,13 @@
+// Package errata holds no code: its test runs the Python programs of the
+// book's errata page (docs/errata/*.py) and compares what they print with
+// the recorded output that the page shows (docs/errata/*.out).
+//
+// A program NAME.py has one recorded output NAME.out, or one per command
+// line argument, NAME.ARG.out (the program runs as python3 NAME.py ARG).
+// The outputs were recorded with the CPython named in
+// docs/errata/python-version.txt; with another python3 on PATH, or none,
+// the test skips and says why. Timings, addresses and the few lines whose
+// content depends on the timing (listed in the test) are masked for the
+// comparison; tracebacks are shortened to their last line, as the page
+// shows them. UPDATE_ERRATA=1 records new outputs.
+package errata
