@@ -43,8 +43,9 @@ type call struct {
 	args  [][]byte // encoded arguments (Processes backend)
 	recv  receiver
 
-	retries  int // re-runs allowed after a worker death
-	attempts int // runs that ended with the worker's death
+	retries  int           // re-runs allowed after a worker death
+	attempts int           // runs that ended with the worker's death
+	timeout  time.Duration // Timeout: the most it may run, 0 for no bound
 
 	// Guarded by Pool.mu.
 	state     callState
@@ -54,6 +55,7 @@ type call struct {
 	cancelled bool         // ended before it started
 	stopCtx   func() bool  // unregisters the ctx watch
 	grace     *time.Timer  // kills the worker if the cancelled task runs on
+	deadline  *time.Timer  // ends a task that runs past its timeout
 	startedAt time.Time    // when its worker acknowledged it (for the trace)
 	end       completion   // how it ended, once it did
 	nextEnded *call        // the next call in Pool.ending
@@ -131,6 +133,16 @@ func (p *Pool) startLocked(c *call) bool {
 	}
 	c.state = callRunning
 	c.startedAt = time.Now()
+	if c.timeout > 0 {
+		limit := c.timeout * time.Duration(c.count)
+		c.deadline = time.AfterFunc(limit, func() {
+			p.mu.Lock()
+			if c.state == callRunning && c.ctxErr == nil {
+				p.interruptLocked(c, &TimeoutError{Task: c.task, Timeout: limit})
+			}
+			p.unlock()
+		})
+	}
 	if d := c.drop; d != nil {
 		c.drop = nil
 		d.stopTimer()
@@ -196,6 +208,30 @@ func (p *Pool) droppedLocked(c *call) {
 	p.endLocked(c, d.err)
 }
 
+// interruptLocked ends a running call with err as its outcome: its
+// context is cancelled in the worker, and the worker is killed if the task
+// runs on past CancelGrace.
+func (p *Pool) interruptLocked(c *call, err error) {
+	c.ctxErr = err
+	w := c.w
+	// Calls sent behind this one whose context also ended must be given
+	// back before the worker hears of the cancel, or it could start the
+	// next one as soon as this one returns.
+	for _, next := range w.inflight {
+		if next.state == callSent && next.ctx.Err() != nil {
+			p.requestDropLocked(next, context.Cause(next.ctx))
+		}
+	}
+	w.conn.interrupt(c)
+	c.grace = time.AfterFunc(p.cfg.CancelGrace, func() {
+		p.mu.Lock()
+		if c.state == callRunning {
+			p.killWorkerLocked(c.w, "its task ignored its cancelled context for "+p.cfg.CancelGrace.String())
+		}
+		p.unlock()
+	})
+}
+
 // requeueLocked puts a call back at the head of the queue: one given back
 // by its worker, or one its dead worker had not started, or had started
 // with retries left. A steal waiting for an answer is answered.
@@ -228,6 +264,10 @@ func (p *Pool) endWithLocked(c *call, e completion) {
 	if c.grace != nil {
 		c.grace.Stop()
 		c.grace = nil
+	}
+	if c.deadline != nil {
+		c.deadline.Stop()
+		c.deadline = nil
 	}
 	if d := c.drop; d != nil {
 		c.drop = nil
@@ -333,8 +373,24 @@ func (p *Pool) keepOutcomes(c *call, outs outcomes, pid int) error {
 
 // queue is the FIFO of calls not yet sent to a worker.
 type queue struct {
-	items []*call
-	head  int
+	items  []*call
+	head   int
+	shrunk chan struct{} // closed when a call leaves, for Config.MaxQueued
+}
+
+// room returns a channel that is closed once a call leaves the queue.
+func (q *queue) room() <-chan struct{} {
+	if q.shrunk == nil {
+		q.shrunk = make(chan struct{})
+	}
+	return q.shrunk
+}
+
+func (q *queue) left() {
+	if q.shrunk != nil {
+		close(q.shrunk)
+		q.shrunk = nil
+	}
 }
 
 func (q *queue) len() int { return len(q.items) - q.head }
@@ -348,6 +404,7 @@ func (q *queue) pop() *call {
 	if q.head == len(q.items) {
 		q.items, q.head = q.items[:0], 0
 	}
+	q.left()
 	return c
 }
 
@@ -369,6 +426,7 @@ func (q *queue) remove(c *call) bool {
 			copy(q.items[i:], q.items[i+1:])
 			q.items[len(q.items)-1] = nil
 			q.items = q.items[:len(q.items)-1]
+			q.left()
 			return true
 		}
 	}
@@ -379,5 +437,6 @@ func (q *queue) remove(c *call) bool {
 func (q *queue) drain() []*call {
 	out := append([]*call(nil), q.items[q.head:]...)
 	q.items, q.head = q.items[:0], 0
+	q.left()
 	return out
 }

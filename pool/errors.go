@@ -1,10 +1,12 @@
 package pool
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
 	"syscall"
+	"time"
 )
 
 // ErrClosed is returned (or yielded) when work is given to a pool after Close
@@ -57,7 +59,21 @@ type TaskError struct {
 	// Stack is the worker's goroutine stack at the panic; empty for a
 	// returned error.
 	Stack string
+	// Err is the task's error as the parent could rebuild it, which Unwrap
+	// returns, so that errors.Is and errors.As see through the process
+	// boundary: standard sentinels (io.EOF, fs.ErrNotExist,
+	// context.Canceled, ...), those of RegisterError, syscall.Errno
+	// values, *fs.PathError, *os.SyscallError, *os.LinkError and types
+	// registered with gob arrive as themselves, anywhere in a chain of %w
+	// wrappings or errors.Join; any other error arrives as its message,
+	// still wrapping what could be rebuilt of its chain. With the
+	// Goroutines backend it is the task's own error. Nil for a panic whose
+	// value is not an error.
+	Err error
 }
+
+// Unwrap returns Err.
+func (e *TaskError) Unwrap() error { return e.Err }
 
 // Error returns the task's message on one line, prefixed with "panic: " when
 // the task panicked.
@@ -157,6 +173,34 @@ func (e *WorkerError) Unwrap() []error {
 	}
 	return []error{ErrWorkerDied}
 }
+
+// TimeoutError is the error of a task that ran longer than its Timeout. It
+// matches context.DeadlineExceeded through errors.Is.
+type TimeoutError struct {
+	// Task is the registered name of the task.
+	Task string
+	// Timeout is the time the task (or its Map chunk) was given.
+	Timeout time.Duration
+}
+
+func (e *TimeoutError) Error() string {
+	return fmt.Sprintf("pool: task %q ran longer than its timeout of %v", e.Task, e.Timeout)
+}
+
+// Is reports whether target is context.DeadlineExceeded.
+func (e *TimeoutError) Is(target error) bool { return target == context.DeadlineExceeded }
+
+// ItemError is the error Collect returns for the first input whose task
+// failed: its index in the input sequence, and the item's own error.
+type ItemError struct {
+	Index int
+	Err   error
+}
+
+func (e *ItemError) Error() string { return fmt.Sprintf("pool: input %d: %v", e.Index, e.Err) }
+
+// Unwrap returns Err.
+func (e *ItemError) Unwrap() error { return e.Err }
 
 // oneLine folds a message onto one line: errors print on one line, and the
 // full text stays in the fields.

@@ -49,7 +49,9 @@ type Future[R any] struct {
 	notified  bool // the callbacks ran: later ones run at once
 }
 
-// Submit schedules task on arg and returns its future at once. ctx governs
+// Submit schedules task on arg and returns its future at once, unless
+// Config.MaxQueued calls already wait for a worker: then it waits for room
+// first. ctx governs
 // the task: if it ends while the task is pending, the task is dropped; if it
 // ends while the task runs, the task's own context is cancelled in the
 // worker, and a worker that has not returned after Config.CancelGrace is
@@ -57,8 +59,8 @@ type Future[R any] struct {
 //
 // Errors are reported by the future, never by Submit itself: ErrClosed when
 // the pool is closed, an error wrapping ErrEncode when arg cannot be encoded
-// with encoding/gob (Processes backend), the error of a bad option. Retry is
-// the only option Submit takes.
+// with encoding/gob (Processes backend), the error of a bad option. Retry and
+// Timeout are the options Submit takes.
 func Submit[A, R any](ctx context.Context, p *Pool, task *Task[A, R], arg A, opts ...Option) *Future[R] {
 	f := &Future[R]{p: p, done: make(chan struct{})}
 	o, err := applyOptions(opts, false)
@@ -66,7 +68,7 @@ func Submit[A, R any](ctx context.Context, p *Pool, task *Task[A, R], arg A, opt
 		f.fail(err)
 		return f
 	}
-	c := &call{task: task.name, ctx: ctx, count: 1, recv: f, retries: o.retries}
+	c := &call{task: task.name, ctx: ctx, count: 1, recv: f, retries: o.retries, timeout: o.timeout}
 	if p.cfg.Backend == Processes {
 		b, err := encodeValue(&arg)
 		if err != nil {
@@ -75,6 +77,12 @@ func Submit[A, R any](ctx context.Context, p *Pool, task *Task[A, R], arg A, opt
 		}
 		c.args = [][]byte{b}
 	} else {
+		if p.cfg.CheckValues {
+			if arg, err = checkArg(arg, task.name, "argument"); err != nil {
+				f.fail(err)
+				return f
+			}
+		}
 		f.run = func(ctx context.Context) (R, error) { return task.fn(ctx, arg) }
 	}
 	if err := ctx.Err(); err != nil {
@@ -196,7 +204,11 @@ func (f *Future[R]) started(pid int) {
 }
 
 func (f *Future[R]) runLocal(ctx context.Context, pid int) func() {
-	v, err := runLocal(ctx, f.run, f.c.task, pid, 0)
+	check := f.p.cfg.CheckValues
+	v, err := runLocal(ctx, f.run, f.c.task, pid, 0, check)
+	if err == nil && check {
+		v, err = checkResult(v, f.c.task)
+	}
 	return func() {
 		f.mu.Lock()
 		f.val, f.err = v, err
@@ -260,20 +272,29 @@ func decodeResult[R any](blob []byte, ptr *R, task string) error {
 }
 
 // runLocal runs one item of a task in this process, as a worker process
-// would: a panic becomes a *TaskError with Panicked set.
-func runLocal[R any](ctx context.Context, run func(context.Context) (R, error), task string, pid, index int) (v R, err error) {
+// would: a panic becomes a *TaskError with Panicked set. With cross, the
+// error the TaskError wraps is the one a worker process's would arrive as
+// (Config.CheckValues).
+func runLocal[R any](ctx context.Context, run func(context.Context) (R, error), task string, pid, index int, cross bool) (v R, err error) {
+	wrapped := func(err error) error {
+		if cross {
+			return crossed(err)
+		}
+		return err
+	}
 	defer func() {
 		if r := recover(); r != nil {
 			var zero R
 			v = zero
+			perr, _ := r.(error)
 			err = &TaskError{Task: task, PID: pid, Index: index, Message: fmt.Sprint(r),
-				Type: fmt.Sprintf("%T", r), Panicked: true, Stack: string(debug.Stack())}
+				Type: fmt.Sprintf("%T", r), Panicked: true, Stack: string(debug.Stack()), Err: wrapped(perr)}
 		}
 	}()
 	v, err = run(ctx)
 	if err != nil {
 		var zero R
-		return zero, &TaskError{Task: task, PID: pid, Index: index, Message: err.Error(), Type: fmt.Sprintf("%T", err)}
+		return zero, &TaskError{Task: task, PID: pid, Index: index, Message: err.Error(), Type: fmt.Sprintf("%T", err), Err: wrapped(err)}
 	}
 	return v, nil
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"runtime/debug"
 	"sync"
+	"time"
 )
 
 // Item is one result of MapUnordered: the input's index in the input
@@ -49,7 +50,32 @@ func MapUnordered[A, R any](ctx context.Context, p *Pool, task *Task[A, R], inpu
 	}
 }
 
-// runMap is the loop of Map and MapUnordered: it keeps the window full,
+// Collect runs Map to the end and returns every result in input order, or
+// the first error: an *ItemError with the index of the first input whose
+// task failed (the inputs after it are cancelled, as breaking out of Map
+// does), or the error that stopped Map (a bad option, a closed pool, the end
+// of ctx). It is Python's list(executor.map(...)): all or nothing, and never
+// a short slice without an error. It takes Map's options.
+func Collect[A, R any](ctx context.Context, p *Pool, task *Task[A, R], inputs iter.Seq[A], opts ...Option) ([]R, error) {
+	var out []R
+	var failure error
+	runMap(ctx, p, task, inputs, opts, false,
+		func(ch *chunk[R], i int) bool {
+			if err := ch.errs[i]; err != nil {
+				failure = &ItemError{Index: ch.first + i, Err: err}
+				return false
+			}
+			out = append(out, ch.vals[i])
+			return true
+		},
+		func(err error) { failure = err })
+	if failure != nil {
+		return nil, failure
+	}
+	return out, nil
+}
+
+// runMap is the loop of Map, MapUnordered and Collect: it keeps the window full,
 // takes the next finished chunk (the oldest, or any when unordered), and
 // hands its items to item until item returns false. An error that ends the
 // loop (a bad option, the pool refusing work, the end of ctx) goes to fail,
@@ -139,6 +165,7 @@ type mapper[A, R any] struct {
 	finished        chan *chunk[R] // unordered: finished, not yet yielded
 	inflight        int            // chunks submitted, not yet yielded
 	retries         int
+	timeout         time.Duration
 	progress        *progress
 	unordered       bool
 }
@@ -173,7 +200,7 @@ func newMapper[A, R any](ctx context.Context, p *Pool, task *Task[A, R], inputs 
 	if o.buffer == 0 {
 		o.buffer = 2 * p.size * o.chunksize
 	}
-	m := &mapper[A, R]{p: p, task: task, chunk: min(o.chunksize, o.buffer), buffer: o.buffer, retries: o.retries, unordered: unordered}
+	m := &mapper[A, R]{p: p, task: task, chunk: min(o.chunksize, o.buffer), buffer: o.buffer, retries: o.retries, timeout: o.timeout, unordered: unordered}
 	if o.progress != nil {
 		m.progress = &progress{fn: o.progress}
 	}
@@ -236,7 +263,7 @@ func (m *mapper[A, R]) submit(first int, args []A) *chunk[R] {
 		finished: m.finished,
 		prog:     m.progress,
 	}
-	c := &call{task: m.task.name, ctx: m.ctx, first: first, recv: ch, retries: m.retries}
+	c := &call{task: m.task.name, ctx: m.ctx, first: first, recv: ch, retries: m.retries, timeout: m.timeout}
 	if m.p.cfg.Backend == Processes {
 		for i := range args {
 			b, err := encodeValue(&args[i])
@@ -255,6 +282,15 @@ func (m *mapper[A, R]) submit(first int, args []A) *chunk[R] {
 		}
 	} else {
 		c.count = len(args)
+		if m.p.cfg.CheckValues {
+			ch.check = true
+			for i := range args {
+				var err error
+				if args[i], err = checkArg(args[i], m.task.name, fmt.Sprintf("argument %d", first+i)); err != nil {
+					ch.errs[i] = err
+				}
+			}
+		}
 		fn := m.task.fn
 		ch.run = func(ctx context.Context, i int) (R, error) { return fn(ctx, args[i]) }
 	}
@@ -275,6 +311,7 @@ type chunk[R any] struct {
 	vals     []R
 	errs     []error
 	run      func(ctx context.Context, i int) (R, error) // Goroutines
+	check    bool                                        // Goroutines: Config.CheckValues
 	done     chan struct{}
 	finished chan *chunk[R]
 	prog     *progress
@@ -294,11 +331,18 @@ func (ch *chunk[R]) runLocal(ctx context.Context, pid int) func() {
 	vals := make([]R, len(ch.vals))
 	errs := make([]error, len(ch.vals))
 	for i := range vals {
-		if ctx.Err() != nil {
+		switch {
+		case ch.errs[i] != nil: // its argument did not survive CheckValues
+			errs[i] = ch.errs[i]
+			continue
+		case ctx.Err() != nil:
 			errs[i] = context.Cause(ctx)
 			continue
 		}
-		vals[i], errs[i] = runLocal(ctx, func(ctx context.Context) (R, error) { return ch.run(ctx, i) }, ch.task, pid, ch.first+i)
+		vals[i], errs[i] = runLocal(ctx, func(ctx context.Context) (R, error) { return ch.run(ctx, i) }, ch.task, pid, ch.first+i, ch.check)
+		if errs[i] == nil && ch.check {
+			vals[i], errs[i] = checkResult(vals[i], ch.task)
+		}
 	}
 	return func() { ch.vals, ch.errs = vals, errs }
 }

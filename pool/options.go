@@ -3,16 +3,18 @@ package pool
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
-// Option tunes Submit, Map and MapUnordered. Chunksize and Buffer apply to
-// Map and MapUnordered only.
+// Option tunes Submit, Map, MapUnordered and Collect. Chunksize, Buffer and
+// Progress apply to the Map family only.
 type Option func(*options)
 
 type options struct {
 	chunksize int
 	buffer    int // 0: two chunks per worker
 	retries   int
+	timeout   time.Duration
 	progress  func(done int)
 	mapOnly   []string // map options given, to refuse them in Submit
 	err       error
@@ -57,6 +59,22 @@ func Retry(n int) Option {
 			o.err = errors.Join(o.err, fmt.Errorf("pool: Retry(%d): the number of retries cannot be negative", n))
 		}
 		o.retries = n
+	}
+}
+
+// Timeout bounds how long a task may run, from the moment its worker
+// starts it (time spent waiting for a worker does not count), as pebble's
+// timeout does. A task still running at its timeout has its context
+// cancelled, and its worker is killed if it does not return within
+// Config.CancelGrace; either way its future, or its Map item, fails with a
+// *TimeoutError, which matches context.DeadlineExceeded. A Map chunk of n
+// inputs gets n times d. The default is no timeout; d < 0 is an error.
+func Timeout(d time.Duration) Option {
+	return func(o *options) {
+		if d < 0 {
+			o.err = errors.Join(o.err, fmt.Errorf("pool: Timeout(%v): a timeout cannot be negative", d))
+		}
+		o.timeout = d
 	}
 }
 

@@ -1,6 +1,7 @@
 package pool
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -40,11 +41,13 @@ func (b Backend) String() string {
 // DefaultCancelGrace is the CancelGrace of a Config that leaves it zero.
 const DefaultCancelGrace = time.Second
 
-// Config configures a pool. The zero value is a pool of runtime.NumCPU()
-// worker processes.
+// Config configures a pool. The zero value is a pool of one worker process
+// per CPU this process may use.
 type Config struct {
-	// Workers is the most workers the pool runs at once; 0 means
-	// runtime.NumCPU(), the CPUs this process may use. Workers start on
+	// Workers is the most workers the pool runs at once; 0 means the CPUs
+	// this process may use: runtime.GOMAXPROCS(0), which Go sets from the
+	// affinity mask and a container's CPU quota (cgroup v1 and v2), where
+	// runtime.NumCPU() would count every CPU of the host. Workers start on
 	// demand and idle ones are reused. Negative is an error.
 	Workers int
 
@@ -95,6 +98,23 @@ type Config struct {
 	// workers than CPUs, may want more. Negative is an error. Programs a
 	// task starts do not inherit the setting.
 	WorkerProcs int
+
+	// MaxQueued bounds how many calls (a Submit, or a Map chunk) may wait
+	// for a worker: once that many wait, Submit waits for room before it
+	// returns, honouring its context (the future then fails with the
+	// context's error), so a loop that submits a million tasks holds a
+	// bounded number of futures' worth of work at a time. Zero means no
+	// bound; negative is an error.
+	MaxQueued int
+
+	// CheckValues makes the Goroutines backend send every argument,
+	// result and error through the encoding worker processes use, so that
+	// a program tested on goroutines fails as it would on processes: a
+	// value gob cannot encode fails with ErrEncode, an unexported field
+	// arrives zero, an error arrives as the parent would rebuild it. The
+	// Processes backend always does this; there the field changes
+	// nothing.
+	CheckValues bool
 }
 
 // Pool runs registered tasks on a set of workers. Create one with New and
@@ -144,6 +164,9 @@ func New(cfg Config) (*Pool, error) {
 	if cfg.WorkerProcs < 0 {
 		return nil, fmt.Errorf("pool: Config.WorkerProcs is %d; use a positive number, or 0 to share the CPUs among the workers", cfg.WorkerProcs)
 	}
+	if cfg.MaxQueued < 0 {
+		return nil, fmt.Errorf("pool: Config.MaxQueued is %d; use a positive number, or 0 for no bound", cfg.MaxQueued)
+	}
 	if cfg.CancelGrace < 0 {
 		return nil, fmt.Errorf("pool: Config.CancelGrace is %v; use a positive duration, or 0 for the default", cfg.CancelGrace)
 	}
@@ -158,7 +181,10 @@ func New(cfg Config) (*Pool, error) {
 		stopped: make(chan struct{}),
 	}
 	if p.size == 0 {
-		p.size = runtime.NumCPU()
+		// Go's default GOMAXPROCS is the CPUs this process may use: it
+		// follows the affinity mask and a container's CPU quota, where
+		// runtime.NumCPU() counts the host's CPUs.
+		p.size = runtime.GOMAXPROCS(0)
 	}
 	if p.cfg.WorkerProcs == 0 {
 		p.cfg.WorkerProcs = max(1, runtime.GOMAXPROCS(0)/p.size)
@@ -207,6 +233,20 @@ func (p *Pool) enqueue(c *call) error {
 	if p.broken != nil {
 		p.mu.Unlock()
 		return p.broken
+	}
+	for p.cfg.MaxQueued > 0 && p.queue.len() >= p.cfg.MaxQueued {
+		room := p.queue.room()
+		p.mu.Unlock()
+		select {
+		case <-room:
+		case <-c.ctx.Done():
+			return context.Cause(c.ctx)
+		}
+		p.mu.Lock()
+		if p.closed || p.broken != nil {
+			p.mu.Unlock()
+			return cmp.Or(p.broken, ErrClosed)
+		}
 	}
 	p.acceptLocked(c)
 	p.dispatchLocked()
@@ -358,24 +398,7 @@ func (p *Pool) ctxEnded(c *call) {
 	if c.state != callRunning || c.ctxErr != nil {
 		return
 	}
-	c.ctxErr = err
-	w := c.w
-	// Calls sent behind this one with the same, ended context must be
-	// given back before the worker hears of the cancel, or it could start
-	// the next one as soon as this one returns.
-	for _, next := range w.inflight {
-		if next.state == callSent && next.ctx.Err() != nil {
-			p.requestDropLocked(next, context.Cause(next.ctx))
-		}
-	}
-	w.conn.interrupt(c)
-	c.grace = time.AfterFunc(p.cfg.CancelGrace, func() {
-		p.mu.Lock()
-		if c.state == callRunning {
-			p.killWorkerLocked(c.w, "its task ignored its cancelled context for "+p.cfg.CancelGrace.String())
-		}
-		p.unlock()
-	})
+	p.interruptLocked(c, err)
 }
 
 // ShutdownOptions says what Shutdown does with work that has not finished.

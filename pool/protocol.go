@@ -204,7 +204,7 @@ func parseFromWorker(kind byte, body []byte) (fromWorker, error) {
 // Item outcome statuses, in a result frame and in the init-done frame.
 const (
 	statusOK          byte = iota // encoded result
-	statusTaskError               // message, type, stack, panicked
+	statusTaskError               // message, type, stack, panicked, error tree
 	statusEncode                  // message: the result did not encode
 	statusDecode                  // message: the argument did not decode
 	statusUnknownTask             // message
@@ -213,11 +213,12 @@ const (
 // outcome is one item's outcome as a worker reported it.
 type outcome struct {
 	status   byte
-	blob     []byte // statusOK: the encoded result, a view into the frame
-	msg      string // every other status
-	typ      string // statusTaskError
-	stack    string // statusTaskError
-	panicked bool   // statusTaskError
+	blob     []byte   // statusOK: the encoded result, a view into the frame
+	msg      string   // every other status
+	typ      string   // statusTaskError
+	stack    string   // statusTaskError
+	panicked bool     // statusTaskError
+	tree     *errNode // statusTaskError: the error's chain, if any
 }
 
 // appendOutcome writes one item's outcome: head followed by tail is the
@@ -230,8 +231,11 @@ func appendOutcome(f *frame, head, tail []byte, err error) {
 		f.byte1(e.status).string(e.msg)
 	case *panicError:
 		f.byte1(statusTaskError).string(fmt.Sprint(e.value)).string(fmt.Sprintf("%T", e.value)).string(e.stack).byte1(1)
+		perr, _ := e.value.(error)
+		writeErrTree(f, perr)
 	default:
 		f.byte1(statusTaskError).string(err.Error()).string(fmt.Sprintf("%T", err)).string("").byte1(0)
+		writeErrTree(f, err)
 	}
 }
 
@@ -283,6 +287,7 @@ func parseOutcome(p *parser) outcome {
 		o.blob = p.bytes()
 	case statusTaskError:
 		o.msg, o.typ, o.stack, o.panicked = p.string(), p.string(), p.string(), p.byte1() == 1
+		o.tree = readErrTree(p)
 	case statusEncode, statusDecode, statusUnknownTask:
 		o.msg = p.string()
 	default:
@@ -301,7 +306,8 @@ func (o outcome) err(task string, pid, index int) error {
 	case statusOK:
 		return nil
 	case statusTaskError:
-		return &TaskError{Task: task, PID: pid, Index: index, Message: o.msg, Type: o.typ, Stack: o.stack, Panicked: o.panicked}
+		return &TaskError{Task: task, PID: pid, Index: index, Message: o.msg, Type: o.typ, Stack: o.stack, Panicked: o.panicked,
+			Err: o.tree.rebuild()}
 	default:
 		return (&codecError{status: o.status, msg: o.msg}).asError()
 	}

@@ -3,6 +3,7 @@ package pool
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"sync"
 	"sync/atomic"
 )
@@ -32,24 +33,37 @@ type taskEntry struct {
 }
 
 var registry struct {
-	mu     sync.Mutex
-	tasks  map[string]*taskEntry
-	frozen atomic.Bool // set once this process serves or starts workers
+	mu        sync.Mutex
+	tasks     map[string]*taskEntry
+	sentinels map[string]error // RegisterError's, by where they were declared
+	frozen    atomic.Bool      // set once this process serves or starts workers
 }
 
 // NewTask registers fn under name and returns the handle that Submit and Map
 // take. Call it at package level (var square = pool.NewTask(...)), so that
 // every process running the binary registers the same tasks before Main runs.
 //
-// NewTask panics when name is empty or already registered, and when it is
+// NewTask panics when name is empty or already registered, when it is
 // called after this process started serving as a worker or started a pool,
-// because a worker could not know a task registered that late.
+// because a worker could not know a task registered that late, and when
+// the argument or result type holds a channel or a function in an exported
+// field: encoding/gob would drop it silently, so a worker process would see
+// it nil. (Unexported fields do not travel either; Config.CheckValues
+// makes the Goroutines backend show what does.)
 func NewTask[A, R any](name string, fn func(ctx context.Context, arg A) (R, error)) *Task[A, R] {
 	if name == "" {
 		panic("pool: NewTask with an empty name")
 	}
 	if fn == nil {
 		panic(fmt.Sprintf("pool: NewTask(%q) with a nil function", name))
+	}
+	for _, side := range []struct {
+		what string
+		t    reflect.Type
+	}{{"argument", reflect.TypeFor[A]()}, {"result", reflect.TypeFor[R]()}} {
+		if err := checkType(side.t).err; err != nil {
+			panic(fmt.Sprintf("pool: NewTask(%q): the %s type %v cannot cross to a worker process whole: %v", name, side.what, side.t, err))
+		}
 	}
 	registry.mu.Lock()
 	defer registry.mu.Unlock()

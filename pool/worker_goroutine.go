@@ -18,6 +18,10 @@ type goroutineConn struct {
 	wake      chan struct{}
 	stopping  bool // guarded by Pool.mu
 	abandoned bool // guarded by Pool.mu
+
+	running       *call              // guarded by Pool.mu
+	runCtx        context.Context    // the context running's task runs with
+	cancelRunning context.CancelFunc // cancels runCtx
 }
 
 func newGoroutineConn(w *worker) *goroutineConn {
@@ -34,9 +38,13 @@ func (g *goroutineConn) send(*call) { g.signal() }
 // under Pool.mu, so one still sent is not running.
 func (g *goroutineConn) recall(*call) bool { return true }
 
-// interrupt has nothing to do: the task runs with the call's own context,
-// which is the one that ended.
-func (g *goroutineConn) interrupt(*call) {}
+// interrupt cancels the context the running task was given: a context of
+// the call's own, so that a Timeout can end it too.
+func (g *goroutineConn) interrupt(c *call) {
+	if g.running == c && g.cancelRunning != nil {
+		g.cancelRunning()
+	}
+}
 
 func (g *goroutineConn) stop() {
 	g.stopping = true
@@ -77,7 +85,7 @@ func (g *goroutineConn) run() {
 			}
 		}()
 		run := func(ctx context.Context) (struct{}, error) { return init.fn(ctx, struct{}{}) }
-		_, err := runLocal(context.Background(), run, init.name, w.pid, 0)
+		_, err := runLocal(context.Background(), run, init.name, w.pid, 0, p.cfg.CheckValues)
 		returned = true
 		if err != nil {
 			p.mu.Lock()
@@ -121,8 +129,10 @@ func (g *goroutineConn) serve() {
 			returned = true
 			return
 		}
-		commit := c.recv.runLocal(c.ctx, w.pid)
+		commit := c.recv.runLocal(g.runCtx, w.pid)
 		p.mu.Lock()
+		g.cancelRunning()
+		g.running, g.cancelRunning, g.runCtx = nil, nil, nil
 		if g.abandoned {
 			p.mu.Unlock()
 			returned = true
@@ -180,6 +190,8 @@ func (g *goroutineConn) next() *call {
 			p.unlock()
 			p.mu.Lock()
 		default:
+			g.running = c
+			g.runCtx, g.cancelRunning = context.WithCancel(c.ctx)
 			p.startLocked(c)
 			p.mu.Unlock()
 			return c

@@ -19,7 +19,7 @@ func main() {
 	pool.Main() // first statement: in a worker process this serves tasks and exits
 	ctx := context.Background()
 
-	p, err := pool.New(pool.Config{Workers: 4}) // 4 worker processes; Workers: 0 means runtime.NumCPU()
+	p, err := pool.New(pool.Config{Workers: 4}) // 4 worker processes; Workers: 0 means one per CPU this process may use
 	if err != nil {
 		panic(err)
 	}
