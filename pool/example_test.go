@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"math/big"
+	"os"
 	"slices"
 	"time"
 
@@ -303,4 +305,71 @@ func ExampleConfig_trace() {
 	// square items 0 to 3
 	// square items 4 to 7
 	// square items 8 to 11
+}
+
+// openConfig fails the way os.Open does: with a *fs.PathError.
+var openConfig = pool.NewTask("openConfig", func(_ context.Context, path string) (string, error) {
+	b, err := os.ReadFile(path)
+	return string(b), err
+})
+
+// A task's error crosses the process boundary with its chain: errors.Is
+// and errors.As work on it in the parent as they would in the worker.
+func ExampleTaskError_errorsIs() {
+	p, err := pool.New(pool.Config{Workers: 1})
+	if err != nil {
+		panic(err)
+	}
+	defer p.Close()
+
+	_, err = pool.Submit(context.Background(), p, openConfig, "/no/such/config.toml").Result()
+	fmt.Println("not exist:", errors.Is(err, fs.ErrNotExist))
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		fmt.Println("op:", pe.Op, "path:", pe.Path)
+	}
+	// Output:
+	// not exist: true
+	// op: open path: /no/such/config.toml
+}
+
+// Timeout fails one slow task with a clear error, without a context per
+// call; the task's context is cancelled, as its own deadline would be.
+func ExampleTimeout() {
+	p, err := pool.New(pool.Config{Workers: 1})
+	if err != nil {
+		panic(err)
+	}
+	defer p.Close()
+
+	err = pool.Submit(context.Background(), p, sleepTask, time.Hour, pool.Timeout(50*time.Millisecond)).Err()
+	fmt.Println(err)
+	fmt.Println("deadline exceeded:", errors.Is(err, context.DeadlineExceeded))
+	// Output:
+	// pool: task "sleep" ran longer than its timeout of 50ms
+	// deadline exceeded: true
+}
+
+// Collect is the all-or-nothing Map: every result in order, or the first
+// input that failed, never a short slice without an error.
+func ExampleCollect() {
+	p, err := pool.New(pool.Config{Workers: 2})
+	if err != nil {
+		panic(err)
+	}
+	defer p.Close()
+
+	ctx := context.Background()
+	squares, err := pool.Collect(ctx, p, square, slices.Values([]int{1, 2, 3, 4}))
+	fmt.Println(squares, err)
+
+	inputs := []divArgs{{X: 1, Y: 2}, {X: 1, Y: 0}, {X: 3, Y: 4}}
+	_, err = pool.Collect(ctx, p, divide, slices.Values(inputs))
+	var ie *pool.ItemError
+	if errors.As(err, &ie) {
+		fmt.Println("input", ie.Index, "failed:", ie.Err)
+	}
+	// Output:
+	// [1 4 9 16] <nil>
+	// input 1 failed: cannot divide by zero
 }

@@ -167,7 +167,10 @@ type secret struct {
 	hidden string
 }
 
-var echoSecret = pool.NewTask("echoSecret", func(_ context.Context, s secret) (secret, error) { return s, nil })
+var (
+	echoSecret = pool.NewTask("echoSecret", func(_ context.Context, s secret) (secret, error) { return s, nil })
+	seeSecret  = pool.NewTask("seeSecret", func(_ context.Context, s secret) (string, error) { return s.hidden, nil })
+)
 
 // CheckValues makes goroutines drop unexported fields, as processes do.
 func TestCheckValuesDropsUnexportedFields(t *testing.T) {
@@ -181,6 +184,9 @@ func TestCheckValuesDropsUnexportedFields(t *testing.T) {
 			want.hidden = "b"
 		}
 		require.Equal(t, want, got)
+		seen, err := pool.Submit(t.Context(), p, seeSecret, secret{hidden: "b"}).Result()
+		require.NoError(t, err)
+		require.Equal(t, want.hidden, seen, "what the task itself sees of its argument")
 	})
 }
 
@@ -323,7 +329,8 @@ func TestDefaultWorkersFollowGOMAXPROCS(t *testing.T) {
 func TestTimeout(t *testing.T) {
 	backends(t, func(t *testing.T, b pool.Backend) {
 		p := newPool(t, pool.Config{Workers: 1, Backend: b, CancelGrace: 50 * time.Millisecond})
-		err := pool.Submit(t.Context(), p, sleepTask, time.Hour, pool.Timeout(20*time.Millisecond)).Err()
+		// 10 s stands for "never": the tasks end at their 20 ms timeout.
+		err := pool.Submit(t.Context(), p, sleepTask, 10*time.Second, pool.Timeout(20*time.Millisecond)).Err()
 		var te *pool.TimeoutError
 		require.ErrorAs(t, err, &te)
 		require.Equal(t, "sleep", te.Task)
@@ -331,10 +338,10 @@ func TestTimeout(t *testing.T) {
 		require.ErrorIs(t, err, context.DeadlineExceeded)
 		require.Equal(t, `pool: task "sleep" ran longer than its timeout of 20ms`, err.Error())
 
-		err = pool.Submit(t.Context(), p, spin, time.Hour, pool.Timeout(20*time.Millisecond)).Err()
+		err = pool.Submit(t.Context(), p, spin, 2*time.Second, pool.Timeout(20*time.Millisecond)).Err()
 		require.ErrorAs(t, err, &te, "a task that ignores its context is stopped too")
 
-		in := []time.Duration{0, time.Hour, 0}
+		in := []time.Duration{0, 10 * time.Second, 0}
 		var errs []error
 		for _, err := range pool.Map(t.Context(), p, sleepTask, slices.Values(in), pool.Timeout(time.Second)) {
 			errs = append(errs, err)
@@ -346,8 +353,8 @@ func TestTimeout(t *testing.T) {
 		g := newGate(t)
 		running := pool.Submit(t.Context(), p, waitGate, g.path())
 		waitState(t, running, pool.Running)
-		queued := pool.Submit(t.Context(), p, square, 3, pool.Timeout(time.Millisecond))
-		time.Sleep(20 * time.Millisecond) // longer than its timeout, spent waiting
+		queued := pool.Submit(t.Context(), p, square, 3, pool.Timeout(200*time.Millisecond))
+		time.Sleep(500 * time.Millisecond) // longer than its timeout, spent waiting
 		g.open()
 		require.NoError(t, running.Err())
 		require.NoError(t, queued.Err(), "time spent waiting for a worker does not count")
