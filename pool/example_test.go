@@ -373,3 +373,21 @@ func ExampleCollect() {
 	// [1 4 9 16] <nil>
 	// input 1 failed: cannot divide by zero
 }
+
+// A program tested on goroutines should fail where it would fail on
+// processes: CheckValues sends every value through the encoding the
+// processes use. Here the result hides an unregistered type behind any.
+func ExampleConfig_checkValues() {
+	for _, check := range []bool{false, true} {
+		p, err := pool.New(pool.Config{Workers: 1, Backend: pool.Goroutines, CheckValues: check})
+		if err != nil {
+			panic(err)
+		}
+		_, err = pool.Submit(context.Background(), p, anyResult, 0).Result()
+		fmt.Printf("CheckValues %v: fails as on processes: %v\n", check, errors.Is(err, pool.ErrEncode))
+		p.Close()
+	}
+	// Output:
+	// CheckValues false: fails as on processes: false
+	// CheckValues true: fails as on processes: true
+}
