@@ -151,6 +151,17 @@ func targets(r *Report) []Target {
 	mp, mpy, mf := m("map_1", Processes), m("map_1", Python), m("map_1", Floor)
 	add("Map at chunksize 1: ≥20x Python's tasks/s, ≥1/4 of the floor's stream", mp/mpy >= 20 && mp/mf >= 0.25,
 		"%.1fx Python, %.2f of the floor", mp/mpy, mp/mf)
+	best, bestC := math.NaN(), ""
+	for _, row := range r.Rows {
+		if c, ok := strings.CutPrefix(row.Key, "map_"); ok && c != "auto" {
+			if v := m(row.Key, Processes); !(v <= best) {
+				best, bestC = v, c
+			}
+		}
+	}
+	ma := m("map_auto", Processes)
+	add("AutoChunksize: ≥80% of the best fixed chunk size's tasks/s on the identity Map", ma/best >= 0.8,
+		"%.2f of chunksize %s's rate", ma/best, bestC)
 	sp, spy, sf := m("startup_warm", Processes), m("startup_warm", Python), m("startup_warm", Floor)
 	add("startup: within 1.5x of the floor, faster than Python's fastest start method", sp/sf <= 1.5 && sp < spy,
 		"%.2fx the floor's time; %.1f ms against Python's %.1f ms", sp/sf, sp, spy)

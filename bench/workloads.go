@@ -33,6 +33,7 @@ func workloads(sz sizes) []workload {
 	for _, c := range sz.chunksizes {
 		mapw.rows = append(mapw.rows, row{"map_" + itoa(c), fmt.Sprintf("Map identity %d ints, chunksize %d", sz.mapN, c), "tasks/s", true})
 	}
+	mapw.rows = append(mapw.rows, row{"map_auto", fmt.Sprintf("Map identity %d ints, AutoChunksize", sz.mapN), "tasks/s", true})
 	ws = append(ws, mapw,
 		workload{name: "primes", rows: []row{
 			{"primes_eff1", fmt.Sprintf("primes < %d in %d chunks: efficiency, 1 worker", sz.primeLimit, sz.primeChunks), "ratio", true},
@@ -311,27 +312,44 @@ func runMap(h *harness, impl Impl) (map[string]float64, string, error) {
 			}
 			out[key] = float64(n) / took.Seconds()
 		default:
-			p, err := newPool(impl, Workers)
+			rate, err := mapRate(impl, n, pool.Chunksize(c))
 			if err != nil {
 				return nil, "", err
 			}
-			start := time.Now()
-			got := 0
-			for v, err := range pool.Map(context.Background(), p, identity, ints(n), pool.Chunksize(c)) {
-				if err != nil || v != got {
-					p.Close()
-					return nil, "", fmt.Errorf("map item %d: got %d, %v", got, v, err)
-				}
-				got++
-			}
-			took := time.Since(start)
-			if err := p.Close(); err != nil {
-				return nil, "", err
-			}
-			out[key] = float64(n) / took.Seconds()
+			out[key] = rate
 		}
 	}
+	if impl == Processes || impl == Goroutines {
+		rate, err := mapRate(impl, n, pool.AutoChunksize())
+		if err != nil {
+			return nil, "", err
+		}
+		out["map_auto"] = rate
+	}
 	return out, "", nil
+}
+
+// mapRate maps identity over n ints on a fresh pool of impl and returns
+// the items per second.
+func mapRate(impl Impl, n int, opt pool.Option) (float64, error) {
+	p, err := newPool(impl, Workers)
+	if err != nil {
+		return 0, err
+	}
+	start := time.Now()
+	got := 0
+	for v, err := range pool.Map(context.Background(), p, identity, ints(n), opt) {
+		if err != nil || v != got {
+			p.Close()
+			return 0, fmt.Errorf("map item %d: got %d, %v", got, v, err)
+		}
+		got++
+	}
+	took := time.Since(start)
+	if err := p.Close(); err != nil {
+		return 0, err
+	}
+	return float64(n) / took.Seconds(), nil
 }
 
 func runPrimes(h *harness, impl Impl) (map[string]float64, string, error) {

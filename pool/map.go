@@ -99,6 +99,9 @@ func runMap[A, R any](ctx context.Context, p *Pool, task *Task[A, R], inputs ite
 		if ch == nil {
 			return
 		}
+		if m.auto != nil {
+			m.chunk, m.buffer = m.auto.resize(ch, m.chunk, m.buffer)
+		}
 		for i := range ch.vals {
 			select {
 			case <-ended: // also between the items of one chunk
@@ -168,6 +171,8 @@ type mapper[A, R any] struct {
 	timeout         time.Duration
 	progress        *progress
 	unordered       bool
+	auto            *autoChunk // AutoChunksize; nil for a fixed size
+	maxInflight     int        // chunks in flight at most: room in finished
 }
 
 // progress reports finished inputs to a Progress hook, one call at a time.
@@ -197,10 +202,18 @@ func newMapper[A, R any](ctx context.Context, p *Pool, task *Task[A, R], inputs 
 	if err != nil {
 		return nil, err
 	}
-	if o.buffer == 0 {
+	fixedBuffer := o.buffer != 0
+	if !fixedBuffer {
 		o.buffer = 2 * p.size * o.chunksize
 	}
 	m := &mapper[A, R]{p: p, task: task, chunk: min(o.chunksize, o.buffer), buffer: o.buffer, retries: o.retries, timeout: o.timeout, unordered: unordered}
+	m.maxInflight = m.buffer/m.chunk + 1
+	if o.auto {
+		m.auto = &autoChunk{fixedBuffer: fixedBuffer, workers: p.size}
+		// Chunks change size: bound how many fly at once by the window
+		// they would fill at their smallest.
+		m.maxInflight = 4*p.size + 2
+	}
 	if o.progress != nil {
 		m.progress = &progress{fn: o.progress}
 	}
@@ -208,7 +221,7 @@ func newMapper[A, R any](ctx context.Context, p *Pool, task *Task[A, R], inputs 
 	m.pull, m.stopIn = iter.Pull(inputs)
 	if unordered {
 		// Every chunk in flight can finish without a reader.
-		m.finished = make(chan *chunk[R], m.buffer/m.chunk+1)
+		m.finished = make(chan *chunk[R], m.maxInflight)
 	}
 	return m, nil
 }
@@ -222,7 +235,7 @@ func (m *mapper[A, R]) stop() {
 // fill submits whole chunks while the read-ahead bound leaves room for one.
 // Once Map's context ended it submits nothing: next reports why.
 func (m *mapper[A, R]) fill() {
-	for !m.exhausted && m.err == nil && m.buffer-(m.pulled-m.yielded) >= m.chunk {
+	for !m.exhausted && m.err == nil && m.buffer-(m.pulled-m.yielded) >= m.chunk && m.inflight < m.maxInflight {
 		if m.ctx.Err() != nil {
 			return
 		}
@@ -314,7 +327,10 @@ type chunk[R any] struct {
 	check    bool                                        // Goroutines: Config.CheckValues
 	done     chan struct{}
 	finished chan *chunk[R]
-	prog     *progress
+	// When a worker started the chunk and when it ended (AutoChunksize):
+	// written before done closes, read after.
+	startedAt, endedAt time.Time
+	prog               *progress
 }
 
 // at returns the position in vals of the call's item i.
@@ -325,7 +341,7 @@ func (ch *chunk[R]) at(i int) int {
 	return ch.pos[i]
 }
 
-func (ch *chunk[R]) started(int) {}
+func (ch *chunk[R]) started(int) { ch.startedAt = time.Now() }
 
 func (ch *chunk[R]) runLocal(ctx context.Context, pid int) func() {
 	vals := make([]R, len(ch.vals))
@@ -369,6 +385,7 @@ func (ch *chunk[R]) complete(err error) {
 			ch.vals[ch.at(i)], ch.errs[ch.at(i)] = zero, err
 		}
 	}
+	ch.endedAt = time.Now()
 	// Progress is reported before the items can be yielded, so a loop
 	// that has seen an item has seen the progress that counts it.
 	ch.prog.add(len(ch.vals))
@@ -379,3 +396,11 @@ func (ch *chunk[R]) complete(err error) {
 }
 
 func (ch *chunk[R]) notify() {}
+
+// timing returns how many inputs the chunk had and how long its worker took.
+func (ch *chunk[R]) timing() (int, time.Duration) {
+	if ch.startedAt.IsZero() || ch.endedAt.IsZero() {
+		return len(ch.vals), 0
+	}
+	return len(ch.vals), ch.endedAt.Sub(ch.startedAt)
+}

@@ -3,6 +3,7 @@ package pool_test
 import (
 	"context"
 	"iter"
+	"os"
 	"slices"
 	"sync/atomic"
 	"testing"
@@ -289,6 +290,80 @@ func sortedFirst3(order []int) []int {
 	out := slices.Clone(order)
 	if len(out) == 4 {
 		slices.Sort(out[:3])
+	}
+	return out
+}
+
+// With AutoChunksize, Map still yields every result in input order with its
+// own error, a worker's death fails only its chunk, and Progress counts
+// every input; the size itself follows the chunks' timings
+// (TestAutoChunkRule).
+func TestMapAutoChunksize(t *testing.T) {
+	backends(t, func(t *testing.T, b pool.Backend) {
+		p := newPool(t, pool.Config{Workers: 2, Backend: b, Stderr: discard{}})
+		done := 0
+		got := collect(t, pool.Map(t.Context(), p, square, slices.Values(make([]int, 5000)), pool.AutoChunksize(),
+			pool.Progress(func(n int) { done = n })))
+		require.Len(t, got, 5000)
+		require.Equal(t, 5000, done)
+
+		in := make([]failArgs, 300)
+		for i := range in {
+			in[i] = failArgs{N: i, Bad: 123}
+		}
+		var errs []int
+		i := 0
+		for v, err := range pool.Map(t.Context(), p, failOn, slices.Values(in), pool.AutoChunksize()) {
+			if err != nil {
+				errs = append(errs, i)
+			} else {
+				require.Equal(t, i, v)
+			}
+			i++
+		}
+		require.Equal(t, 300, i)
+		require.Equal(t, []int{123}, errs)
+
+		_, err := collectUntilError(pool.Map(t.Context(), p, square, slices.Values([]int{1}), pool.AutoChunksize(), pool.Chunksize(2)))
+		require.ErrorContains(t, err, "Chunksize and AutoChunksize both given")
+	})
+}
+
+// A worker that dies under AutoChunksize fails its chunk alone, with the
+// chunk's range in the error, and the rest of Map goes on.
+func TestMapAutoChunksizeCrash(t *testing.T) {
+	p := newPool(t, pool.Config{Workers: 2, Stderr: discard{}})
+	in := make([]int, 400)
+	for i := range in {
+		in[i] = i
+	}
+	failed := 0
+	for _, it := range collectItems(pool.MapUnordered(t.Context(), p, exitOn, slices.Values(in), pool.AutoChunksize())) {
+		if it.Err == nil {
+			require.Equal(t, it.Index, it.Value)
+			continue
+		}
+		var we *pool.WorkerError
+		require.ErrorAs(t, it.Err, &we)
+		require.LessOrEqual(t, we.Index, 200)
+		require.Greater(t, we.Index+we.Count, 200, "the chunk that died holds input 200")
+		failed++
+	}
+	require.GreaterOrEqual(t, failed, 1)
+}
+
+// exitOn ends its worker on input 200.
+var exitOn = pool.NewTask("exitOn", func(_ context.Context, n int) (int, error) {
+	if n == 200 {
+		os.Exit(9)
+	}
+	return n, nil
+})
+
+func collectItems[R any](seq iter.Seq[pool.Item[R]]) []pool.Item[R] {
+	var out []pool.Item[R]
+	for it := range seq {
+		out = append(out, it)
 	}
 	return out
 }

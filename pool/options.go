@@ -3,6 +3,7 @@ package pool
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -12,7 +13,8 @@ type Option func(*options)
 
 type options struct {
 	chunksize int
-	buffer    int // 0: two chunks per worker
+	auto      bool // AutoChunksize
+	buffer    int  // 0: two chunks per worker
 	retries   int
 	timeout   time.Duration
 	progress  func(done int)
@@ -31,6 +33,23 @@ func Chunksize(n int) Option {
 		}
 		o.chunksize = n
 		o.mapOnly = append(o.mapOnly, "Chunksize")
+	}
+}
+
+// AutoChunksize makes Map choose its chunk size by itself, from the time
+// chunks take, as joblib's batch_size="auto" does: it starts at one input
+// per chunk, doubles the chunk while chunks take less than 2 ms (so that
+// the cost of a message is small beside the work it carries), and shrinks
+// it when chunks take more than 100 ms (so that one slow chunk does not
+// keep a worker busy while others idle). Results stay in input order, a
+// worker's death fails only its chunk, and Progress still reports each
+// chunk. Without Buffer the window is two chunks per worker of the size
+// chosen so far; with Buffer, chunks never grow past it. It cannot be
+// combined with Chunksize.
+func AutoChunksize() Option {
+	return func(o *options) {
+		o.auto = true
+		o.mapOnly = append(o.mapOnly, "AutoChunksize")
 	}
 }
 
@@ -97,6 +116,9 @@ func applyOptions(opts []Option, forMap bool) (options, error) {
 	o := options{chunksize: 1}
 	for _, opt := range opts {
 		opt(&o)
+	}
+	if o.auto && slices.Contains(o.mapOnly, "Chunksize") {
+		o.err = errors.Join(o.err, errors.New("pool: Chunksize and AutoChunksize both given; choose one"))
 	}
 	if !forMap && len(o.mapOnly) > 0 {
 		o.err = errors.Join(o.err, fmt.Errorf("pool: %s applies to Map and MapUnordered, not to Submit", o.mapOnly[0]))
