@@ -103,16 +103,17 @@ func (r *Runner) Exercise(ctx context.Context, kit, src string, number int, ex *
 			}
 		}
 		switch {
-		case buildErr != nil:
-			cr.Status = result.Error
-			cr.Reason = "the program does not build"
-			if i == 0 {
-				cr.Log = capText(buildErr.Output, logCap)
-			}
-			cr.Got = firstLines(buildErr.Output, 3)
 		case len(missing) > 0:
 			cr.Status = result.Skipped
-			cr.Reason = "needs " + strings.Join(missing, ", ") + ", which did not pass"
+			cr.Reason = "needs: " + strings.Join(slugs(ex, missing), ", ") + ", which did not pass"
+		case buildErr != nil:
+			// Only the checks that need nothing fail; the rest are
+			// skipped through their needs, so the compiler's message is
+			// shown once.
+			cr.Status = result.Failed
+			cr.Reason = "the program does not build"
+			cr.Got = buildErr.Output
+			cr.GotLabel = "the compiler says"
 		default:
 			r.runCheck(ctx, ex, c, bin, kit, src, exWork, &cr)
 		}
@@ -123,7 +124,7 @@ func (r *Runner) Exercise(ctx context.Context, kit, src string, number int, ex *
 		rec.Checks = append(rec.Checks, cr)
 	}
 	if buildErr != nil {
-		rec.Notes = append(rec.Notes, "the program does not build: "+firstLines(buildErr.Output, 1))
+		rec.BuildError = buildErr.Output
 	}
 	return rec
 }
@@ -164,15 +165,38 @@ func (r *Runner) build(ctx context.Context, kit, src string, ex *spec.Exercise, 
 	cmd.SysProcAttr = sandbox.RunnerAttr()
 	cmd.WaitDelay = time.Second
 	if err := cmd.Run(); err != nil {
-		return "", &BuildError{Output: relPaths(out.String(), kit)}
+		return "", &BuildError{Output: compilerLines(out.String(), kit, src, ex.Name)}
 	}
 	return bin, nil
 }
 
-// relPaths shortens absolute paths into the kit copy so compiler messages
-// read like the student's own tree.
-func relPaths(s, kit string) string {
-	return strings.ReplaceAll(s, kit+string(os.PathSeparator), "")
+// compilerLines makes the go command's output read like the student's own
+// folder: paths relative to the exercise (main.go:10:2, not the grader's
+// copy of the kit), without the "# package" line, capped.
+func compilerLines(s, kit, src, name string) string {
+	s = strings.ReplaceAll(s, kit+string(os.PathSeparator), "")
+	s = strings.ReplaceAll(s, "./"+src+"/"+name+"/", "")
+	s = strings.ReplaceAll(s, src+"/"+name+"/", "")
+	var out []string
+	for _, l := range strings.Split(strings.TrimRight(s, "\n"), "\n") {
+		if strings.HasPrefix(l, "# ") {
+			continue
+		}
+		out = append(out, l)
+	}
+	return capText(strings.Join(out, "\n"), logCap)
+}
+
+// slugs names checks by slug ("builds"), as the students read them.
+func slugs(ex *spec.Exercise, ids []string) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = id
+		if c := ex.Check(id); c != nil {
+			out[i] = c.Slug
+		}
+	}
+	return out
 }
 
 var sweepMu sync.Mutex

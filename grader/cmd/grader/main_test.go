@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
+	"github.com/rogpeppe/go-internal/txtar"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/poolschool/poolschool/grader/kit"
@@ -316,6 +317,39 @@ func nooverlap(args []string) int {
 	return 0
 }
 
+// txtarput replaces (or adds) one file of a txtar archive with the
+// contents of another file: txtarput ARCHIVE NAME SRC.
+func txtarput(args []string) int {
+	if len(args) != 3 {
+		fmt.Fprintln(os.Stderr, "usage: txtarput ARCHIVE NAME SRC")
+		return 2
+	}
+	a, err := txtar.ParseFile(args[0])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "txtarput:", err)
+		return 1
+	}
+	data, err := os.ReadFile(args[2])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "txtarput:", err)
+		return 1
+	}
+	found := false
+	for i := range a.Files {
+		if a.Files[i].Name == args[1] {
+			a.Files[i].Data, found = data, true
+		}
+	}
+	if !found {
+		a.Files = append(a.Files, txtar.File{Name: args[1], Data: data})
+	}
+	if err := os.WriteFile(args[0], txtar.Format(a), 0o644); err != nil {
+		fmt.Fprintln(os.Stderr, "txtarput:", err)
+		return 1
+	}
+	return 0
+}
+
 func TestMain(m *testing.M) {
 	// A -race build sleeps a second at exit by default; the grader starts
 	// many short helper processes of itself.
@@ -333,6 +367,7 @@ func TestMain(m *testing.M) {
 		"gsvalidate": func() { os.Exit(gsvalidate(os.Args[1:])) },
 		"nooverlap":  func() { os.Exit(nooverlap(os.Args[1:])) },
 		"mutate":     func() { os.Exit(mutate(os.Args[1:])) },
+		"txtarput":   func() { os.Exit(txtarput(os.Args[1:])) },
 	})
 }
 
@@ -536,6 +571,39 @@ import (
 	"os"
 	"testing"
 )
+
+// txtarput replaces (or adds) one file of a txtar archive with the
+// contents of another file: txtarput ARCHIVE NAME SRC.
+func txtarput(args []string) int {
+	if len(args) != 3 {
+		fmt.Fprintln(os.Stderr, "usage: txtarput ARCHIVE NAME SRC")
+		return 2
+	}
+	a, err := txtar.ParseFile(args[0])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "txtarput:", err)
+		return 1
+	}
+	data, err := os.ReadFile(args[2])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "txtarput:", err)
+		return 1
+	}
+	found := false
+	for i := range a.Files {
+		if a.Files[i].Name == args[1] {
+			a.Files[i].Data, found = data, true
+		}
+	}
+	if !found {
+		a.Files = append(a.Files, txtar.File{Name: args[1], Data: data})
+	}
+	if err := os.WriteFile(args[0], txtar.Format(a), 0o644); err != nil {
+		fmt.Fprintln(os.Stderr, "txtarput:", err)
+		return 1
+	}
+	return 0
+}
 
 func TestMain(m *testing.M) { os.Exit(0) }
 `
