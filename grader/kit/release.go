@@ -6,6 +6,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/poolschool/poolschool/grader/spec"
@@ -21,9 +22,9 @@ var releaseSkip = []string{
 // ReleaseInfo says what Release left out.
 type ReleaseInfo struct {
 	Files        int
-	HiddenChecks []string // exercise/ID of each hidden check left out
-	LeftOut      []string // top-level paths left out that existed
-	Starters *Starters // the exercises/ released: the untouched starters
+	HiddenChecks []string  // exercise/ID of each hidden check left out
+	LeftOut      []string  // top-level paths left out that existed
+	Starters     *Starters // the exercises/ released: the untouched starters
 	// Dangling lists the links of the released Markdown files to files the
 	// student kit does not hold, as "README.md: docs/instructor.md".
 	Dangling []string
@@ -88,6 +89,11 @@ func (k *Kit) Release(dst string, exs []*spec.Exercise, keepChecks bool) (*Relea
 	if err != nil {
 		return nil, fmt.Errorf("writing the student kit: %w", err)
 	}
+	if keepChecks {
+		if err := withheld(dst, exs); err != nil {
+			return nil, fmt.Errorf("writing the student kit: %w", err)
+		}
+	}
 	if err := writeFiles(filepath.Join(dst, Exercises), st.Files); err != nil {
 		return nil, fmt.Errorf("writing the student kit: %w", err)
 	}
@@ -119,4 +125,32 @@ func writeStarters(dst string) error {
 		return err
 	}
 	return os.WriteFile(p, data, 0o644)
+}
+
+// withheld notes in each released exercise.txt how many hidden checks
+// (and points) the student kit leaves out, so that its report can say so.
+func withheld(dst string, exs []*spec.Exercise) error {
+	for _, ex := range exs {
+		n, points := ex.Hidden()
+		if n == 0 {
+			continue
+		}
+		p := filepath.Join(dst, filepath.FromSlash(Checks), ex.Name, spec.ExerciseFile)
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		var kept []string
+		for _, l := range strings.Split(strings.TrimRight(string(data), "\n"), "\n") {
+			if !strings.HasPrefix(strings.TrimSpace(l), "hidden:") {
+				kept = append(kept, l)
+			}
+		}
+		kept = append(kept, "# Written by grader release: the hidden checks this kit leaves out.",
+			fmt.Sprintf("hidden: %d checks, %s points", n, strconv.FormatFloat(points, 'g', -1, 64)))
+		if err := os.WriteFile(p, []byte(strings.Join(kept, "\n")+"\n"), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/poolschool/poolschool/grader/kit"
 	"github.com/poolschool/poolschool/grader/render"
@@ -45,6 +46,8 @@ func cmdHint(args []string, stdout io.Writer) error {
 	}
 	ex := exs[0]
 	var c *spec.Check
+	var rec *result.Check // c's record in the last run, when it did not pass
+	var exRec *result.Exercise
 	if *checkID != "" {
 		c = ex.Check(*checkID)
 		if c == nil || c.Visibility != spec.Visible {
@@ -55,13 +58,14 @@ func cmdHint(args []string, stdout io.Writer) error {
 		if err != nil {
 			return fmt.Errorf("no earlier check run found: run \"make check EX=%s\" first, so hint knows which check to help with", ex.Name)
 		}
-		for _, e := range last.Exercises {
+		for i, e := range last.Exercises {
 			if e.Name != ex.Name {
 				continue
 			}
-			for _, rc := range e.Checks {
-				if rc.Status != result.Passed {
-					c = ex.Check(rc.ID)
+			exRec = &last.Exercises[i]
+			for j, rc := range e.Checks {
+				if rc.Status != result.Passed && rc.Status != result.Skipped {
+					c, rec = ex.Check(rc.ID), &exRec.Checks[j]
 					break
 				}
 			}
@@ -78,8 +82,17 @@ func cmdHint(args []string, stdout io.Writer) error {
 			return nil
 		}
 	}
+	if exRec != nil && exRec.BuildError != "" && rec != nil && rec.Reason == "the program does not build" {
+		fmt.Fprintf(stdout, "Your program does not build. The compiler says (paths inside exercises/%s/):\n", ex.Name)
+		for _, l := range strings.Split(render.Text(exRec.BuildError), "\n") {
+			fmt.Fprintf(stdout, "  %s\n", l)
+		}
+	}
+	if rec != nil && rec.FailureHint != "" {
+		fmt.Fprintf(stdout, "For this failure (%s):\n  %s\n", render.Text(rec.Reason), render.Text(rec.FailureHint))
+	}
 	if len(c.Hints) == 0 {
-		fmt.Fprintf(stdout, "The check %q has no hints.\n", c.Title)
+		fmt.Fprintf(stdout, "The check %q has no more hints.%s\n", c.Title, readAgain(ex))
 		return nil
 	}
 	statePath := filepath.Join(k.Root, kit.StateDir, "hints.json")
@@ -94,18 +107,33 @@ func cmdHint(args []string, stdout io.Writer) error {
 	if st[ex.Name] == nil {
 		st[ex.Name] = map[string]int{}
 	}
-	level := min(st[ex.Name][c.ID]+1, len(c.Hints))
+	shown := st[ex.Name][c.ID]
+	level := min(shown+1, len(c.Hints))
 	st[ex.Name][c.ID] = level
 	fmt.Fprintf(stdout, "Hints for %q (%s), level %d of %d:\n", c.Title, c.ID, level, len(c.Hints))
 	for i := 0; i < level; i++ {
 		fmt.Fprintf(stdout, "  %d. %s\n", i+1, render.Text(c.Hints[i]))
 	}
-	if level < len(c.Hints) {
+	switch {
+	case level < len(c.Hints):
 		fmt.Fprintf(stdout, "Run the same command again for the next level.\n")
+	case shown == len(c.Hints):
+		fmt.Fprintf(stdout, "That was the last hint for this check; there is no level %d.%s\n", level+1, readAgain(ex))
+	default:
+		fmt.Fprintf(stdout, "This is the last hint for this check.%s\n", readAgain(ex))
 	}
 	data, _ := json.MarshalIndent(st, "", "  ")
 	if err := os.MkdirAll(filepath.Dir(statePath), 0o755); err != nil {
 		return err
 	}
 	return os.WriteFile(statePath, append(data, '\n'), 0o644)
+}
+
+// readAgain points to what to read when the hints run out: the exercise's
+// page, which names the lessons it builds on.
+func readAgain(ex *spec.Exercise) string {
+	if ex.Page == "" {
+		return ""
+	}
+	return " Read " + ex.Page + " again, and the lessons it names."
 }
