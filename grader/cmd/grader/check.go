@@ -182,9 +182,9 @@ func (o liveObserver) Running(_ *spec.Exercise, c *spec.Check)    { o.l.Running(
 func (o liveObserver) Finished(_ *spec.Exercise, cr result.Check) { o.l.Check(cr) }
 
 // colorOK reports whether w is a terminal that shows colour: NO_COLOR
-// (set to anything, https://no-color.org) and TERM=dumb turn it off.
+// (set and not empty, https://no-color.org) and TERM=dumb turn it off.
 func colorOK(w io.Writer) bool {
-	if _, set := os.LookupEnv("NO_COLOR"); set {
+	if os.Getenv("NO_COLOR") != "" {
 		return false
 	}
 	return isTerminal(w)
