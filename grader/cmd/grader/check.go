@@ -33,6 +33,14 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 	if fs.NArg() > 0 {
 		return exitCode(usageErr("check takes no arguments, got %q; pick one exercise with -ex NAME", fs.Arg(0)), stderr)
 	}
+	if *exName == "" {
+		// Inside exercises/NAME, check that exercise.
+		if k, err := kit.Find(*kitDir); err == nil {
+			if all, err := k.Exercises(); err == nil {
+				*exName = exerciseHere(k, all)
+			}
+		}
+	}
 	k, exs, err := openExercises(*kitDir, *exName)
 	if err != nil {
 		return exitCode(err, stderr)
@@ -198,15 +206,6 @@ func isTerminal(w io.Writer) bool {
 	}
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
-}
-
-// saveLast keeps the last check report for hint.
-func saveLast(root string, rep *result.Report) error {
-	dir := filepath.Join(root, kit.StateDir)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	return rep.WriteFile(filepath.Join(dir, "last-check.json"))
 }
 
 // openExercises finds the kit from dir and its exercises: all of them, or

@@ -26,10 +26,11 @@ func cmdHint(args []string, stdout io.Writer) error {
 	fl := newFlags("hint", "[-kit DIR] [-check ID] EXERCISE", io.Discard)
 	kitDir := fl.String("kit", ".", "the kit's folder")
 	checkID := fl.String("check", "", "the check to get a hint for (default: the first that did not pass)")
+	again := fl.String("again", "run the same command again", "how to ask for the next level, for the message")
 	if err := fl.Parse(args); err != nil {
 		return usageErr("%v; usage: grader hint [-kit DIR] [-check ID] EXERCISE", err)
 	}
-	if fl.NArg() != 1 {
+	if fl.NArg() > 1 {
 		return usageErr("name one exercise, like \"grader hint primes\" (make hint EX=primes)")
 	}
 	k, err := kit.Find(*kitDir)
@@ -40,7 +41,18 @@ func cmdHint(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	exs, err := kit.Select(all, []string{fl.Arg(0)})
+	name := fl.Arg(0)
+	if name == "" {
+		// The exercise of this folder, or the one the last run left
+		// unfinished.
+		if name = exerciseHere(k, all); name == "" {
+			name = unfinished(loadLast(k.Root))
+		}
+		if name == "" {
+			return usageErr("name one exercise, like \"grader hint primes\" (make hint EX=primes)")
+		}
+	}
+	exs, err := kit.Select(all, []string{name})
 	if err != nil {
 		return usageErr("%v", err)
 	}
@@ -54,8 +66,8 @@ func cmdHint(args []string, stdout io.Writer) error {
 			return usageErr("exercise %s has no check %q", ex.Name, *checkID)
 		}
 	} else {
-		last, err := result.ReadFile(filepath.Join(k.Root, kit.StateDir, "last-check.json"))
-		if err != nil {
+		last := loadLast(k.Root)
+		if last == nil {
 			return fmt.Errorf("no earlier check run found: run \"make check EX=%s\" first, so hint knows which check to help with", ex.Name)
 		}
 		for i, e := range last.Exercises {
@@ -95,7 +107,7 @@ func cmdHint(args []string, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "The check %q has no more hints.%s\n", c.Title, readAgain(ex))
 		return nil
 	}
-	statePath := filepath.Join(k.Root, kit.StateDir, "hints.json")
+	statePath := filepath.Join(k.Root, kit.StateDir, hintsFile)
 	st := hintState{}
 	if data, err := os.ReadFile(statePath); err == nil {
 		if json.Unmarshal(data, &st) != nil {
@@ -116,7 +128,7 @@ func cmdHint(args []string, stdout io.Writer) error {
 	}
 	switch {
 	case level < len(c.Hints):
-		fmt.Fprintf(stdout, "Run the same command again for the next level.\n")
+		fmt.Fprintf(stdout, "%s for the next level.\n", capitalize(*again))
 	case shown == len(c.Hints):
 		fmt.Fprintf(stdout, "That was the last hint for this check; there is no level %d.%s\n", level+1, readAgain(ex))
 	default:
@@ -136,4 +148,11 @@ func readAgain(ex *spec.Exercise) string {
 		return ""
 	}
 	return " Read " + ex.Page + " again, and the lessons it names."
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
