@@ -6,6 +6,7 @@
 #   make hint [EX=primes]      show the next hint for the first failing check
 #                              (without EX: the exercise your last check left unfinished)
 #   make watch [EX=primes]     check again each time you save; keys r, h, q
+#   make progress              where you are, from your last check (runs nothing)
 #   make grade SUBMISSIONS=dir [OUT=grades] [JOBS=2]
 #   make validate              every solution full marks, every starter zero
 #   make release DIR=../kit    write the student kit
@@ -22,7 +23,7 @@ EX ?=
 OUT ?= grades
 JOBS ?= 2
 
-.PHONY: check hint watch grade validate release grader-test $(GRADER_BIN)
+.PHONY: check hint watch progress grade validate release grader-test $(GRADER_BIN)
 
 $(GRADER_BIN):
 	@$(GO) build -o $@ ./grader/cmd/grader
@@ -35,6 +36,9 @@ hint: $(if $(filter $(GRADER_BIN),$(GRADER)),$(GRADER_BIN))
 
 watch: $(if $(filter $(GRADER_BIN),$(GRADER)),$(GRADER_BIN))
 	@$(GRADER) watch $(if $(EX),-ex $(EX))
+
+progress: $(if $(filter $(GRADER_BIN),$(GRADER)),$(GRADER_BIN))
+	@$(GRADER) progress
 
 grade:
 	@$(if $(SUBMISSIONS),,$(error name the submissions: make grade SUBMISSIONS=path/to/class))

@@ -70,6 +70,7 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 		return exitCode(err, stderr)
 	}
 	_ = saveLast(k.Root, rep)
+	_ = saveProgress(k.Root, rep, *only == "")
 	live.Finish(rep)
 	if *jsonOut != "" {
 		if err := rep.WriteFile(*jsonOut); err != nil {

@@ -18,6 +18,8 @@ import (
 //	last-check.json  the record of the last "grader check" (or watch run),
 //	                 which hint reads to know the check to help with
 //	hints.json       the hint level shown so far, per exercise and check
+//	progress.json    each exercise's latest and best points, for progress
+//	bin/grader       the grader that make's student targets run
 const (
 	lastCheckFile = "last-check.json"
 	hintsFile     = "hints.json"
@@ -95,4 +97,47 @@ func hintLevel(k *kit.Kit, exercise, check string) int {
 		return 0
 	}
 	return st[exercise][check]
+}
+
+// progressFile is .poolschool/progress.json: each exercise's points in its
+// latest full check and its best so far.
+const progressFile = "progress.json"
+
+// score is one exercise's entry in progress.json.
+type score struct {
+	Last float64 `json:"last"`
+	Best float64 `json:"best"`
+	Max  float64 `json:"max"`
+}
+
+func loadProgress(root string) map[string]score {
+	p := map[string]score{}
+	data, err := os.ReadFile(filepath.Join(root, kit.StateDir, progressFile))
+	if err == nil && json.Unmarshal(data, &p) != nil {
+		p = map[string]score{} // a damaged file only forgets the scores
+	}
+	return p
+}
+
+// saveProgress records the exercises of rep, when their every visible
+// check ran (full).
+func saveProgress(root string, rep *result.Report, full bool) error {
+	if !full {
+		return nil
+	}
+	p := loadProgress(root)
+	for i := range rep.Exercises {
+		got, max := rep.Exercises[i].Score()
+		old, seen := p[rep.Exercises[i].Name]
+		s := score{Last: got, Best: got, Max: max}
+		if seen && old.Best > got {
+			s.Best = old.Best
+		}
+		p[rep.Exercises[i].Name] = s
+	}
+	data, _ := json.MarshalIndent(p, "", "  ")
+	if err := os.MkdirAll(filepath.Join(root, kit.StateDir), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(root, kit.StateDir, progressFile), append(data, '\n'), 0o644)
 }

@@ -90,6 +90,7 @@ func cmdWatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return 0
 		}
 		_ = saveLast(k.Root, rep)
+		_ = saveProgress(k.Root, rep, true)
 		live.Finish(rep)
 		fmt.Fprint(stdout, watchStatus(k, ex, rep))
 		fmt.Fprintf(stdout, "Watching exercises/%s/ (%s): save a file to check again. Keys: r check now, h next hint, q quit.\n", ex.Name, w.Mode)
