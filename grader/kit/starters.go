@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -39,6 +40,9 @@ type Starters struct {
 	// Edited lists the files of exercises/ that the working tree has
 	// changed, added or removed against From (FromGit only), sorted.
 	Edited []string
+	// Uncommitted lists the exercises that HEAD does not hold yet
+	// (FromGit only): their starters are taken from the working tree.
+	Uncommitted []string
 }
 
 // Describe says in a few words where the starters came from, for a report.
@@ -116,6 +120,28 @@ func (k *Kit) gitStarters() (*Starters, bool) {
 	s := &Starters{From: FromGit, Files: files}
 	if disk, err := readTree(filepath.Join(k.Root, Exercises)); err == nil {
 		s.Edited = diffFiles(files, disk)
+		committed := map[string]bool{}
+		for name := range files {
+			committed[strings.SplitN(name, "/", 2)[0]] = true
+		}
+		for name, data := range disk {
+			ex := strings.SplitN(name, "/", 2)[0]
+			if committed[ex] {
+				continue
+			}
+			if !slices.Contains(s.Uncommitted, ex) {
+				s.Uncommitted = append(s.Uncommitted, ex)
+			}
+			files[name] = data
+		}
+		sort.Strings(s.Uncommitted)
+		var edited []string
+		for _, name := range s.Edited {
+			if !slices.Contains(s.Uncommitted, strings.SplitN(name, "/", 2)[0]) {
+				edited = append(edited, name)
+			}
+		}
+		s.Edited = edited
 	}
 	return s, true
 }

@@ -31,6 +31,9 @@ func cmdRelease(args []string, stdout io.Writer) error {
 	}
 	fmt.Fprintln(stdout)
 	fmt.Fprintf(stdout, "exercises/: %s, recorded in %s for the kit's make test\n", info.Starters.Describe(), kit.StartersFile)
+	for _, ex := range info.Starters.Uncommitted {
+		fmt.Fprintf(stdout, "note: exercises/%s is not committed yet; its starter is released as it is on disk\n", ex)
+	}
 	if ed := info.Starters.Edited; len(ed) > 0 {
 		fmt.Fprintf(stdout, "note: exercises/ differs from them in %s; commit a changed starter to release it\n", someFiles(ed, 3))
 	}

@@ -86,6 +86,9 @@ func cmdValidate(args []string, stdout, stderr io.Writer) int {
 	if len(st.Edited) > 0 {
 		fmt.Fprintf(stdout, "note: exercises/ differs from %s in %s; validate used the committed starters (make check grades your own files)\n", st.Describe(), someFiles(st.Edited, 3))
 	}
+	for _, ex := range st.Uncommitted {
+		fmt.Fprintf(stdout, "note: exercises/%s is not committed yet; validate used its starter as it is on disk\n", ex)
+	}
 	took := time.Since(start).Round(time.Second)
 	switch {
 	case problems > 0:
