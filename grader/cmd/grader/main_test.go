@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -353,14 +354,20 @@ func txtarput(args []string) int {
 
 // watchdrive runs "grader watch ARGS..." as a student would use it: once
 // the first run is over (its "Watching" line), it copies SRC over DST (a
-// save), waits for the run the save starts, and quits with q. It prints
-// what watch printed: watchdrive SRC DST ARGS...
+// save), waits for a run that prints a line matching UNTIL (an editor may
+// save in steps, each a run), and quits with q. It prints what watch
+// printed: watchdrive SRC DST UNTIL ARGS...
 func watchdrive(args []string) int {
-	if len(args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: watchdrive SRC DST [ARGS...]")
+	if len(args) < 3 {
+		fmt.Fprintln(os.Stderr, "usage: watchdrive SRC DST UNTIL [ARGS...]")
 		return 2
 	}
-	cmd := exec.Command("grader", append([]string{"watch"}, args[2:]...)...)
+	until, err := regexp.Compile(args[2])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "watchdrive:", err)
+		return 2
+	}
+	cmd := exec.Command("grader", append([]string{"watch"}, args[3:]...)...)
 	cmd.Stderr = os.Stderr
 	in, err := cmd.StdinPipe()
 	if err != nil {
@@ -379,16 +386,19 @@ func watchdrive(args []string) int {
 	// A bound for a broken watch, never a measure.
 	timer := time.AfterFunc(90*time.Second, func() { cmd.Process.Kill() })
 	defer timer.Stop()
-	runs := 0
+	saved, seen, quit := false, false, false
 	sc := bufio.NewScanner(out)
 	for sc.Scan() {
-		fmt.Println(sc.Text())
-		if !strings.HasPrefix(sc.Text(), "Watching ") {
+		line := sc.Text()
+		fmt.Println(line)
+		if saved && until.MatchString(line) {
+			seen = true
+		}
+		if !strings.HasPrefix(line, "Watching ") {
 			continue
 		}
-		runs++
-		switch runs {
-		case 1:
+		switch {
+		case !saved:
 			data, err := os.ReadFile(args[0])
 			if err == nil {
 				err = os.WriteFile(args[1], data, 0o644)
@@ -397,8 +407,10 @@ func watchdrive(args []string) int {
 				fmt.Fprintln(os.Stderr, "watchdrive:", err)
 				cmd.Process.Kill()
 			}
-		case 2:
+			saved = true
+		case seen && !quit:
 			fmt.Fprintln(in, "q")
+			quit = true
 		}
 	}
 	if err := cmd.Wait(); err != nil {
@@ -666,14 +678,20 @@ func txtarput(args []string) int {
 
 // watchdrive runs "grader watch ARGS..." as a student would use it: once
 // the first run is over (its "Watching" line), it copies SRC over DST (a
-// save), waits for the run the save starts, and quits with q. It prints
-// what watch printed: watchdrive SRC DST ARGS...
+// save), waits for a run that prints a line matching UNTIL (an editor may
+// save in steps, each a run), and quits with q. It prints what watch
+// printed: watchdrive SRC DST UNTIL ARGS...
 func watchdrive(args []string) int {
-	if len(args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: watchdrive SRC DST [ARGS...]")
+	if len(args) < 3 {
+		fmt.Fprintln(os.Stderr, "usage: watchdrive SRC DST UNTIL [ARGS...]")
 		return 2
 	}
-	cmd := exec.Command("grader", append([]string{"watch"}, args[2:]...)...)
+	until, err := regexp.Compile(args[2])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "watchdrive:", err)
+		return 2
+	}
+	cmd := exec.Command("grader", append([]string{"watch"}, args[3:]...)...)
 	cmd.Stderr = os.Stderr
 	in, err := cmd.StdinPipe()
 	if err != nil {
@@ -692,16 +710,19 @@ func watchdrive(args []string) int {
 	// A bound for a broken watch, never a measure.
 	timer := time.AfterFunc(90*time.Second, func() { cmd.Process.Kill() })
 	defer timer.Stop()
-	runs := 0
+	saved, seen, quit := false, false, false
 	sc := bufio.NewScanner(out)
 	for sc.Scan() {
-		fmt.Println(sc.Text())
-		if !strings.HasPrefix(sc.Text(), "Watching ") {
+		line := sc.Text()
+		fmt.Println(line)
+		if saved && until.MatchString(line) {
+			seen = true
+		}
+		if !strings.HasPrefix(line, "Watching ") {
 			continue
 		}
-		runs++
-		switch runs {
-		case 1:
+		switch {
+		case !saved:
 			data, err := os.ReadFile(args[0])
 			if err == nil {
 				err = os.WriteFile(args[1], data, 0o644)
@@ -710,8 +731,10 @@ func watchdrive(args []string) int {
 				fmt.Fprintln(os.Stderr, "watchdrive:", err)
 				cmd.Process.Kill()
 			}
-		case 2:
+			saved = true
+		case seen && !quit:
 			fmt.Fprintln(in, "q")
+			quit = true
 		}
 	}
 	if err := cmd.Wait(); err != nil {
