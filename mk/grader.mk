@@ -26,6 +26,7 @@ JOBS ?= 2
 .PHONY: check hint watch progress grade validate release grader-test $(GRADER_BIN)
 
 $(GRADER_BIN):
+	@test -x $@ || echo "building the grader (once; on a fresh machine it takes a few seconds) ..."
 	@$(GO) build -o $@ ./grader/cmd/grader
 
 check: $(if $(filter $(GRADER_BIN),$(GRADER)),$(GRADER_BIN))
