@@ -1,40 +1,57 @@
 # Grader targets. The grader lives in grader/; docs/instructor.md explains
-# every command. Students use check and hint; instructors the rest.
+# every command. Students use check, hint and watch; instructors the rest.
 #
 #   make check                 run the visible checks on your working tree
 #   make check EX=primes       ... of one exercise
-#   make hint EX=primes        show the next hint for the first failing check
+#   make hint [EX=primes]      show the next hint for the first failing check
+#                              (without EX: the exercise your last check left unfinished)
+#   make watch [EX=primes]     check again each time you save; keys r, h, q
+#   make progress              where you are, from your last check (runs nothing)
 #   make grade SUBMISSIONS=dir [OUT=grades] [JOBS=2]
 #   make validate              every solution full marks, every starter zero
 #   make release DIR=../kit    write the student kit
 #   make grader-test           the grader's own tests, then validate
+#
+# The student targets run a grader built into .poolschool/bin (go build's
+# cache makes that quick), not "go run", which would add its own
+# "exit status 1" line under a report with a failing check.
 
 GO ?= go
-GRADER ?= $(GO) run ./grader/cmd/grader
+GRADER_BIN := .poolschool/bin/grader
+GRADER ?= $(GRADER_BIN)
 EX ?=
 OUT ?= grades
 JOBS ?= 2
 
-.PHONY: check hint grade validate release grader-test
+.PHONY: check hint watch progress grade validate release grader-test $(GRADER_BIN)
 
-check:
+$(GRADER_BIN):
+	@test -x $@ || echo "building the grader (once; on a fresh machine it takes a few seconds) ..."
+	@$(GO) build -o $@ ./grader/cmd/grader
+
+check: $(if $(filter $(GRADER_BIN),$(GRADER)),$(GRADER_BIN))
 	@$(GRADER) check $(if $(EX),-ex $(EX))
 
-hint:
-	@$(if $(EX),,$(error name the exercise: make hint EX=primes))
+hint: $(if $(filter $(GRADER_BIN),$(GRADER)),$(GRADER_BIN))
 	@$(GRADER) hint $(EX)
+
+watch: $(if $(filter $(GRADER_BIN),$(GRADER)),$(GRADER_BIN))
+	@$(GRADER) watch $(if $(EX),-ex $(EX))
+
+progress: $(if $(filter $(GRADER_BIN),$(GRADER)),$(GRADER_BIN))
+	@$(GRADER) progress
 
 grade:
 	@$(if $(SUBMISSIONS),,$(error name the submissions: make grade SUBMISSIONS=path/to/class))
-	$(GRADER) grade -jobs $(JOBS) -out $(OUT) $(SUBMISSIONS)
+	$(GO) run ./grader/cmd/grader grade -jobs $(JOBS) -out $(OUT) $(SUBMISSIONS)
 
 validate:
-	$(GRADER) validate
+	$(GO) run ./grader/cmd/grader validate
 
 release:
 	@$(if $(DIR),,$(error name the folder: make release DIR=../poolschool-student))
-	$(GRADER) release $(DIR)
+	$(GO) run ./grader/cmd/grader release $(DIR)
 
 grader-test:
 	$(GO) test -race ./grader/...
-	$(GRADER) validate
+	$(GO) run ./grader/cmd/grader validate

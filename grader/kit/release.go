@@ -5,6 +5,8 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/poolschool/poolschool/grader/spec"
@@ -20,14 +22,23 @@ var releaseSkip = []string{
 // ReleaseInfo says what Release left out.
 type ReleaseInfo struct {
 	Files        int
-	HiddenChecks []string // exercise/ID of each hidden check left out
-	LeftOut      []string // top-level paths left out that existed
+	HiddenChecks []string  // exercise/ID of each hidden check left out
+	LeftOut      []string  // top-level paths left out that existed
+	Starters     *Starters // the exercises/ released: the untouched starters
+	// Dangling lists the links of the released Markdown files to files the
+	// student kit does not hold, as "README.md: docs/instructor.md".
+	Dangling []string
 }
 
 // Release writes the student kit to dst: the kit without solutions/, hidden
-// checks, instructor docs or the grader's own tests. dst must not exist or
-// be empty. With keepChecks false, grader/checks is left out entirely (the
-// grader keeps its pristine copy elsewhere while grading).
+// checks, instructor docs or the grader's own tests; its exercises/ holds
+// the untouched starters (k.Starters: committed, not as edited), with the starters
+// manifest (StartersFile) that lets the kit's validate prove its checks
+// whatever the student has edited since. Markdown files lose their
+// instructor-only blocks and gain their student-only ones (see
+// StudentMarkdown). dst must not exist or be empty. With keepChecks false,
+// grader/checks is left out entirely (the grader keeps its pristine copy
+// elsewhere while grading).
 func (k *Kit) Release(dst string, exs []*spec.Exercise, keepChecks bool) (*ReleaseInfo, error) {
 	if entries, err := os.ReadDir(dst); err == nil && len(entries) > 0 {
 		return nil, fmt.Errorf("%s is not empty; release writes into a new or empty folder", dst)
@@ -47,7 +58,15 @@ func (k *Kit) Release(dst string, exs []*spec.Exercise, keepChecks bool) (*Relea
 			info.LeftOut = append(info.LeftOut, s)
 		}
 	}
-	err := CopyTree(k.Root, dst, func(rel string, d fs.DirEntry) bool {
+	st, err := k.Starters()
+	if err != nil {
+		return nil, err
+	}
+	info.Starters = st
+	err = CopyTree(k.Root, dst, func(rel string, d fs.DirEntry) bool {
+		if rel == Exercises || strings.HasPrefix(rel, Exercises+"/") {
+			return true // written from the starters below
+		}
 		for _, s := range releaseSkip {
 			if rel == s || strings.HasPrefix(rel, s+"/") {
 				return true
@@ -59,7 +78,7 @@ func (k *Kit) Release(dst string, exs []*spec.Exercise, keepChecks bool) (*Relea
 		if strings.HasPrefix(rel, "grader/") && strings.HasSuffix(rel, "_test.go") {
 			return true
 		}
-		if hidden[rel] {
+		if hidden[rel] || rel == StartersFile {
 			return true
 		}
 		if !d.IsDir() {
@@ -70,5 +89,68 @@ func (k *Kit) Release(dst string, exs []*spec.Exercise, keepChecks bool) (*Relea
 	if err != nil {
 		return nil, fmt.Errorf("writing the student kit: %w", err)
 	}
+	if keepChecks {
+		if err := withheld(dst, exs); err != nil {
+			return nil, fmt.Errorf("writing the student kit: %w", err)
+		}
+	}
+	if err := writeFiles(filepath.Join(dst, Exercises), st.Files); err != nil {
+		return nil, fmt.Errorf("writing the student kit: %w", err)
+	}
+	info.Files += len(st.Files)
+	if err := writeStarters(dst); err != nil {
+		return nil, err
+	}
+	info.Files++
+	dangling, err := studentDocs(dst)
+	if err != nil {
+		return nil, fmt.Errorf("writing the student kit: %w", err)
+	}
+	info.Dangling = dangling
 	return info, nil
+}
+
+// writeStarters records the kit's exercises/ as released in StartersFile.
+func writeStarters(dst string) error {
+	files, err := readTree(filepath.Join(dst, Exercises))
+	if err != nil {
+		return fmt.Errorf("reading the released starters: %w", err)
+	}
+	data, err := manifest(files)
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", StartersFile, err)
+	}
+	p := filepath.Join(dst, filepath.FromSlash(StartersFile))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(p, data, 0o644)
+}
+
+// withheld notes in each released exercise.txt how many hidden checks
+// (and points) the student kit leaves out, so that its report can say so.
+func withheld(dst string, exs []*spec.Exercise) error {
+	for _, ex := range exs {
+		n, points := ex.Hidden()
+		if n == 0 {
+			continue
+		}
+		p := filepath.Join(dst, filepath.FromSlash(Checks), ex.Name, spec.ExerciseFile)
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		var kept []string
+		for _, l := range strings.Split(strings.TrimRight(string(data), "\n"), "\n") {
+			if !strings.HasPrefix(strings.TrimSpace(l), "hidden:") {
+				kept = append(kept, l)
+			}
+		}
+		kept = append(kept, "# Written by grader release: the hidden checks this kit leaves out.",
+			fmt.Sprintf("hidden: %d checks, %s points", n, strconv.FormatFloat(points, 'g', -1, 64)))
+		if err := os.WriteFile(p, []byte(strings.Join(kept, "\n")+"\n"), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
 }

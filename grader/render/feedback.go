@@ -46,14 +46,17 @@ func Feedback(w io.Writer, r *result.Report) error {
 				continue
 			}
 			fmt.Fprintf(&b, "%s: %s\n\n", strings.ToUpper(string(c.Status[:1]))+string(c.Status[1:]), mdInline(c.Reason))
-			if c.Expected != "" {
-				b.WriteString("Expected:\n\n" + fence(c.Expected) + "\n")
+			for _, f := range []struct{ label, value string }{
+				{"ran", c.Command}, {"input", c.Input},
+				{label(c.ExpectedLabel, "expected"), c.Expected}, {label(c.GotLabel, "got"), c.Got},
+				{"stderr", c.Stderr}, {"the check says", c.Detail},
+			} {
+				if f.value != "" {
+					b.WriteString(strings.ToUpper(f.label[:1]) + f.label[1:] + ":\n\n" + fence(f.value) + "\n")
+				}
 			}
-			if c.Got != "" {
-				b.WriteString("Got:\n\n" + fence(c.Got) + "\n")
-			}
-			if c.Hint != "" {
-				fmt.Fprintf(&b, "Hint: %s\n\n", mdInline(c.Hint))
+			if h := label(c.FailureHint, c.Hint); h != "" {
+				fmt.Fprintf(&b, "Hint: %s\n\n", mdInline(h))
 			}
 		}
 	}

@@ -94,14 +94,17 @@ func checkDetails(c result.Check, withLog bool) string {
 		b.WriteString("skipped: " + c.Reason)
 	default:
 		b.WriteString(string(c.Status) + ": " + c.Reason)
-		if c.Expected != "" {
-			b.WriteString("\nexpected:\n" + c.Expected)
+		for _, f := range []struct{ label, value string }{
+			{"ran", c.Command}, {"input", c.Input},
+			{label(c.ExpectedLabel, "expected"), c.Expected}, {label(c.GotLabel, "got"), c.Got},
+			{"stderr", c.Stderr}, {"the check says", c.Detail},
+		} {
+			if f.value != "" {
+				b.WriteString("\n" + f.label + ":\n" + f.value)
+			}
 		}
-		if c.Got != "" {
-			b.WriteString("\ngot:\n" + c.Got)
-		}
-		if c.Hint != "" {
-			b.WriteString("\nhint: " + c.Hint)
+		if h := label(c.FailureHint, c.Hint); h != "" {
+			b.WriteString("\nhint: " + h)
 		}
 		if withLog && c.Log != "" {
 			b.WriteString("\n\ntranscript:\n" + c.Log)

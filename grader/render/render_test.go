@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -59,6 +60,113 @@ func TestTerminalColour(t *testing.T) {
 	require.NotContains(t, plain.String(), "\x1b[")
 	require.Contains(t, colour.String(), "\x1b[32m:)\x1b[0m")
 	require.Contains(t, colour.String(), "\x1b[31m:(\x1b[0m")
-	require.Contains(t, plain.String(), "Greet (greet)  [#####---------------]  1/4 points\n")
+	require.Contains(t, plain.String(), "Greet (greet)\n")
+	require.Contains(t, plain.String(), "  [#####---------------]  1/4 points\n")
 	require.Contains(t, plain.String(), "Total: 1/4 points, 1 of 2 checks passed\n")
+	require.Contains(t, plain.String(), "Next: greet, \"b\"\n")
+}
+
+// A failure shows what ran, what it was given, expected against got (with
+// a diff when both have several lines), stderr, what the check said and
+// the hint for this failure; labels say what each value is.
+func TestTerminalFailure(t *testing.T) {
+	r := &result.Report{Exercises: []result.Exercise{{Name: "primes", Title: "Primes", HiddenChecks: 4, HiddenPoints: 7, Page: "docs/homework/primes.md", Checks: []result.Check{{
+		Exercise: "primes", Title: "small ranges", Status: result.Failed, MaxScore: 2,
+		Reason: "the primes from 2 to 10: stdout is not what the check expects", Command: "primes 2 10", Input: "in.txt: 2 10",
+		Expected: "2\n3\n5\n7", ExpectedLabel: "expected on stdout", Got: "2\n3\n5", GotLabel: "got on stdout",
+		Diff: " 2\n 3\n 5\n-7", Stderr: "flag provided but not defined: -n", Detail: "workers: 1 busy",
+		Hint: "generic", FailureHint: "both ends count", HintLevels: 2,
+	}}}}}
+	var b bytes.Buffer
+	require.NoError(t, Terminal(&b, r, Style{HintEx: "make hint EX=%s"}))
+	want := `Primes (primes)
+  :( small ranges  0/2
+     the primes from 2 to 10: stdout is not what the check expects
+     ran: primes 2 10
+     input: in.txt: 2 10
+     expected on stdout:
+       2
+       3
+       5
+       7
+     got on stdout:
+       2
+       3
+       5
+     diff (- expected, + got):
+        2
+        3
+        5
+       -7
+     stderr: flag provided but not defined: -n
+     the check says: workers: 1 busy
+     hint: both ends count  (more: make hint EX=primes)
+  [--------------------]  0/2 points
+Total: 0/2 points, 0 of 1 checks passed; 4 hidden check(s) (7 points) run when your work is graded
+Next: primes, "small ranges" (docs/homework/primes.md); stuck? make hint EX=primes
+`
+	require.Equal(t, want, b.String())
+}
+
+// With every visible check passed, the total says so and names the hidden
+// checks still to come, instead of a bare "well done".
+func TestTerminalHiddenChecks(t *testing.T) {
+	r := &result.Report{Exercises: []result.Exercise{{Name: "greet", Title: "Greet", HiddenChecks: 2, HiddenPoints: 3, Checks: []result.Check{
+		{Exercise: "greet", Title: "a", Status: result.Passed, Score: 2, MaxScore: 2},
+	}}}}
+	var b bytes.Buffer
+	require.NoError(t, Terminal(&b, r, Style{}))
+	require.Contains(t, b.String(), "Total: all visible checks pass, 2/2 points; 2 hidden check(s) (3 points) run when your work is graded\n")
+	require.NotContains(t, b.String(), "Next:")
+}
+
+// Focus shows the first exercise that does not pass in full and only the
+// check lines of the later ones, with where to see their details.
+func TestTerminalFocus(t *testing.T) {
+	fail := result.Check{Title: "b", Status: result.Failed, MaxScore: 1, Reason: "why b failed"}
+	r := &result.Report{Exercises: []result.Exercise{
+		{Name: "one", Title: "One", Checks: []result.Check{{Title: "a", Status: result.Passed, Score: 1, MaxScore: 1}}},
+		{Name: "two", Title: "Two", Checks: []result.Check{fail}},
+		{Name: "three", Title: "Three", Checks: []result.Check{fail}},
+	}}
+	var b bytes.Buffer
+	require.NoError(t, Terminal(&b, r, Style{Focus: true, CheckEx: "make check EX=%s"}))
+	require.Equal(t, 1, strings.Count(b.String(), "why b failed"), b.String())
+	require.Contains(t, b.String(), "  [--------------------]  0/1 points  (the details: make check EX=three)\n")
+	require.NotContains(t, b.String(), "EX=two)")
+}
+
+// Live writes what Terminal writes, as the checks finish; on a terminal a
+// spinner line says what runs and is cleared before the next lines.
+func TestLive(t *testing.T) {
+	r := report()
+	var want bytes.Buffer
+	require.NoError(t, Terminal(&want, r, Style{}))
+	for _, tty := range []bool{false, true} {
+		var b bytes.Buffer
+		l := NewLive(&b, Style{}, tty)
+		clock := time.Unix(0, 0)
+		l.now = func() time.Time { return clock }
+		ex := &r.Exercises[0]
+		l.Begin(ex.Name, ex.Title)
+		l.Building(ex.Name)
+		clock = clock.Add(3 * time.Second)
+		l.Tick()
+		for _, c := range ex.Checks {
+			l.Running(c.Title)
+			l.Tick()
+			l.Check(c)
+		}
+		l.End(ex)
+		l.Finish(r)
+		got := b.String()
+		require.Equal(t, want.String(), Plain(got), "tty %v", tty)
+		if tty {
+			require.Contains(t, got, "\r\x1b[K  | building greet (0s)\r\x1b[K  / building greet (3s)\r\x1b[K")
+			require.Contains(t, got, "\r\x1b[K  / checking: b (0s)\r\x1b[K  :( b  0/3\n")
+		} else {
+			require.NotContains(t, got, "\r")
+			require.Contains(t, got, "Greet (greet)\n  building greet ...\n  :) a")
+		}
+	}
 }

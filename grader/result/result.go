@@ -25,23 +25,37 @@ const (
 
 // Check is the record of one check in one run.
 type Check struct {
-	Exercise   string        `json:"exercise"`
-	ID         string        `json:"id"`     // "02-small"
-	Number     string        `json:"number"` // "1.2": exercise index, check index
-	Title      string        `json:"title"`
-	Status     Status        `json:"status"`
-	Score      float64       `json:"score"`
-	MaxScore   float64       `json:"max_score"`
-	Visibility string        `json:"visibility"`
-	Ungraded   bool          `json:"ungraded,omitempty"`
-	Reason     string        `json:"reason,omitempty"`   // one line: why it failed or was skipped
-	Expected   string        `json:"expected,omitempty"` // what the check wanted
-	Got        string        `json:"got,omitempty"`      // what the program did
-	Log        string        `json:"log,omitempty"`      // transcript of the failing phase, capped
-	Hint       string        `json:"hint,omitempty"`     // first hint level
-	HintLevels int           `json:"hint_levels,omitempty"`
-	Started    time.Time     `json:"started,omitzero"` // when the check started to run
-	Duration   time.Duration `json:"duration_ns"`
+	Exercise   string  `json:"exercise"`
+	ID         string  `json:"id"`     // "02-small"
+	Number     string  `json:"number"` // "1.2": exercise index, check index
+	Title      string  `json:"title"`
+	Status     Status  `json:"status"`
+	Score      float64 `json:"score"`
+	MaxScore   float64 `json:"max_score"`
+	Visibility string  `json:"visibility"`
+	Ungraded   bool    `json:"ungraded,omitempty"`
+	Reason     string  `json:"reason,omitempty"`   // one line: why it failed or was skipped
+	Phase      string  `json:"phase,omitempty"`    // the comment of the failing part of the check
+	Command    string  `json:"command,omitempty"`  // the command as the check ran it: "primes 2 10"
+	Input      string  `json:"input,omitempty"`    // what the command got on its standard input
+	Expected   string  `json:"expected,omitempty"` // what the check wanted
+	Got        string  `json:"got,omitempty"`      // what the program did
+	// ExpectedLabel and GotLabel say what Expected and Got are: "stdout",
+	// "a line matching", "the compiler says"; empty when plain.
+	ExpectedLabel string `json:"expected_label,omitempty"`
+	GotLabel      string `json:"got_label,omitempty"`
+	Diff          string `json:"diff,omitempty"`   // Expected against Got by line: "-" expected, "+" got, " " both
+	Stderr        string `json:"stderr,omitempty"` // the program's stderr, when Got is something else
+	Detail        string `json:"detail,omitempty"` // what the check's own commands said
+	Log           string `json:"log,omitempty"`    // transcript of the failing phase, capped
+	Hint          string `json:"hint,omitempty"`   // first hint level
+	HintLevels    int    `json:"hint_levels,omitempty"`
+	// FailureHint is the hint for this very failure, when the check has
+	// one: a "# hint-if:" of the check that matches it, or a "# hint:" in
+	// the comment of the failing part of the script.
+	FailureHint string        `json:"failure_hint,omitempty"`
+	Started     time.Time     `json:"started,omitzero"` // when the check started to run
+	Duration    time.Duration `json:"duration_ns"`
 }
 
 // Exercise is the record of one exercise: its checks in order.
@@ -49,7 +63,15 @@ type Exercise struct {
 	Name   string   `json:"name"`
 	Title  string   `json:"title"`
 	Checks []Check  `json:"checks"`
-	Notes  []string `json:"notes,omitempty"` // e.g. "the program did not build"
+	Notes  []string `json:"notes,omitempty"` // e.g. a check the grader could not run
+	// HiddenChecks and HiddenPoints count the hidden checks that this
+	// run left out: they run only when the work is graded.
+	HiddenChecks int     `json:"hidden_checks,omitempty"`
+	HiddenPoints float64 `json:"hidden_points,omitempty"`
+	Page         string  `json:"page,omitempty"` // the exercise's page, "docs/homework/primes.md"
+	// BuildError is the compiler's output when the program did not build,
+	// with paths relative to the exercise's folder; "" when it built.
+	BuildError string `json:"build_error,omitempty"`
 }
 
 // Score returns the points earned and the points available.

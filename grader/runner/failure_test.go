@@ -1,32 +1,131 @@
 package runner
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 )
 
-func TestParseFailure(t *testing.T) {
+// helloScript is a check file the logs below come from.
+const helloScript = `# title: greets by name
+# points: 2
+# hint: say hello
+
+# greets Ada
+# hint: print exactly one line
+exec $PROG Ada
+stdout '^hello, Ada!$'
+
+# a name with a space
+exec $PROG 'Grace Hopper'
+cmp stdout want.txt
+
+# usage
+run -t 5s -status 2 $PROG
+stderr -count=1 '^.+$'
+
+# reads names from stdin
+stdin names.txt
+exec $PROG -
+cmp stdout want-names.txt
+
+# the helper checks the file
+exec $PROG -o out.csv in/a.txt in/b
+exec awk -f check.awk out.csv
+
+-- want.txt --
+hello, Grace Hopper!
+-- names.txt --
+Ada
+Grace
+-- want-names.txt --
+hello, Ada!
+hello, Grace!
+-- in/a.txt --
+one line
+-- in/b/c.txt --
+first
+second
+`
+
+func TestExplain(t *testing.T) {
+	s := readScript([]byte(helloScript))
 	tests := []struct {
 		name string
 		log  string
 		want failure
 	}{
-		{"no match", "# greets Ada (0.01s)\n> exec $PROG Ada\n[stdout]\nhello Ada\n> stdout '^hello, Ada!$'\nFAIL: /x/checks/02-hello.txtar:9: no match for `^hello, Ada!$` found in stdout\n",
-			failure{Reason: "greets Ada: no match for `^hello, Ada!$` found in stdout", Expected: "output matching ^hello, Ada!$", Got: "hello Ada", Output: "hello Ada"}},
-		{"cmp diff", "# spaces (0.01s)\n> exec $PROG 'Grace Hopper'\n[stdout]\nhello, Grace!\n> cmp stdout want.txt\ndiff stdout want.txt\n--- stdout\n+++ want.txt\n@@ -1,1 +1,1 @@\n-hello, Grace!\n+hello, Grace Hopper!\n\nFAIL: 04-spaces.txtar:7: stdout and want.txt differ\n",
-			failure{Reason: "spaces: stdout and want.txt differ", Expected: "hello, Grace Hopper!", Got: "hello, Grace!", Output: "hello, Grace!"}},
-		{"exit status", "# runs (0.0s)\n> exec $PROG\n[stderr]\nboom\n[exit status 1]\nFAIL: 01-runs.txtar:3: unexpected command failure\n",
-			failure{Reason: "runs: unexpected command failure", Got: "boom\n[exit status 1]", Output: "boom\n[exit status 1]"}},
-		{"goroutine dump removed", "> exec $PROG\n[stderr]\nSIGQUIT: quit\ngoroutine 1 [running]:\nmain.main()\n\n[context deadline exceeded]\nFAIL: 01-runs.txtar:3: test timed out while running command\n",
-			failure{Reason: "test timed out while running command", Got: "[goroutine dump removed]\n[context deadline exceeded]", Output: "[goroutine dump removed]\n[context deadline exceeded]"}},
+		{"no match", "# greets Ada (0.01s)\n> exec $PROG Ada\n[stdout]\nhello Ada\n> stdout '^hello, Ada!$'\nFAIL: /x/checks/02-hello.txtar:8: no match for `^hello, Ada!$` found in stdout\n",
+			failure{Reason: "greets Ada: no line on stdout matches what the check expects", Phase: "greets Ada", Hints: []string{"print exactly one line"},
+				Command: "greet Ada", Expected: "^hello, Ada!$", ExpectedLabel: "expected on stdout a line matching",
+				Got: "hello Ada", GotLabel: "got on stdout", Output: "hello Ada"}},
+		{"cmp shows the file's content and a diff, expected first", "# a name with a space (0.01s)\n> exec $PROG 'Grace Hopper'\n[stdout]\nhello, Grace!\n[stderr]\nwarning: one name only\n> cmp stdout want.txt\ndiff stdout want.txt\n--- stdout\n+++ want.txt\n@@ -1,1 +1,1 @@\n-hello, Grace!\n+hello, Grace Hopper!\n\nFAIL: 02-hello.txtar:12: stdout and want.txt differ\n",
+			failure{Reason: "a name with a space: stdout is not what the check expects", Phase: "a name with a space",
+				Command: "greet 'Grace Hopper'", Expected: "hello, Grace Hopper!", ExpectedLabel: "expected on stdout",
+				Got: "hello, Grace!", GotLabel: "got on stdout", Stderr: "warning: one name only",
+				Diff: "-hello, Grace Hopper!\n+hello, Grace!", Output: "hello, Grace!\nwarning: one name only"}},
+		{"empty output is nothing", "# a name with a space (0.01s)\n> exec $PROG 'Grace Hopper'\n> cmp stdout want.txt\ndiff stdout want.txt\n--- stdout\n+++ want.txt\n@@ -0,0 +1,1 @@\n+hello, Grace Hopper!\nFAIL: 02-hello.txtar:12: stdout and want.txt differ\n",
+			failure{Reason: "a name with a space: stdout is not what the check expects", Phase: "a name with a space",
+				Command: "greet 'Grace Hopper'", Expected: "hello, Grace Hopper!", ExpectedLabel: "expected on stdout",
+				Got: "nothing", GotLabel: "got on stdout", Diff: "-hello, Grace Hopper!"}},
+		{"exit status in words", "# greets Ada (0.0s)\n> exec $PROG Ada\n[stderr]\nflag provided but not defined: -n\nusage: greet NAME\n[exit status 2]\nFAIL: 02-hello.txtar:7: unexpected command failure\n",
+			failure{Reason: "greets Ada: your program exited with status 2, want status 0 (success)", Phase: "greets Ada", Hints: []string{"print exactly one line"},
+				Command: "greet Ada", GotLabel: "its stdout", Stderr: "flag provided but not defined: -n\nusage: greet NAME",
+				Output: "flag provided but not defined: -n\nusage: greet NAME\n[exit status 2]"}},
+		{"run's status, and the count of lines", "# usage (0.0s)\n> run -t 5s -status 2 $PROG\n[stderr]\nnot done\n\nFAIL: 02-hello.txtar:15: exit status 1, want 2\n",
+			failure{Reason: "usage: your program exited with status 1, want status 2", Phase: "usage",
+				Command: "greet", GotLabel: "its stdout", Stderr: "not done", Output: "not done"}},
+		{"count", "# usage (0.0s)\n> run -t 5s -status 2 $PROG\n[stderr]\nusage: greet NAME\n  NAME  the name\n> stderr -count=1 '^.+$'\nFAIL: 02-hello.txtar:16: have 2 matches for `^.+$`, want 1\n",
+			failure{Reason: "usage: stderr has 2 line(s) matching, want 1", Phase: "usage",
+				Command: "greet", Expected: "^.+$", ExpectedLabel: "expected on stderr 1 line(s) matching",
+				Got: "usage: greet NAME\n  NAME  the name", GotLabel: "got on stderr", Output: "usage: greet NAME\n  NAME  the name"}},
+		{"stdin is the input", "# reads names from stdin (0.0s)\n> stdin names.txt\n> exec $PROG -\n[stdout]\nhello, Ada!\n> cmp stdout want-names.txt\ndiff stdout want-names.txt\n--- stdout\n+++ want-names.txt\n@@ -1,1 +1,2 @@\n hello, Ada!\n+hello, Grace!\nFAIL: 02-hello.txtar:21: stdout and want-names.txt differ\n",
+			failure{Reason: "reads names from stdin: stdout is not what the check expects", Phase: "reads names from stdin",
+				Command: "greet -", Input: "Ada\nGrace", Expected: "hello, Ada!\nhello, Grace!", ExpectedLabel: "expected on stdout",
+				Got: "hello, Ada!", GotLabel: "got on stdout", Diff: " hello, Ada!\n-hello, Grace!", Output: "hello, Ada!"}},
+		{"a helper's words are the reason; input files shown", "# the helper checks the file (0.0s)\n> exec $PROG -o out.csv in/a.txt in/b\n> exec awk -f check.awk out.csv\n[stdout]\nout.csv: line 2: seconds \"15.28ms\" is not a positive number\nout.csv: line 3: 3 fields, want 4\n[exit status 1]\nFAIL: 02-hello.txtar:26: unexpected command failure\n",
+			failure{Reason: "the helper checks the file: out.csv: line 2: seconds \"15.28ms\" is not a positive number", Phase: "the helper checks the file",
+				Command: "greet -o out.csv in/a.txt in/b", Input: "in/a.txt: one line\nin/b/c.txt: first ... (2 lines)",
+				Got: "nothing", GotLabel: "got on stdout",
+				Detail: "out.csv: line 2: seconds \"15.28ms\" is not a positive number\nout.csv: line 3: 3 fields, want 4"}},
+		{"goroutine dump removed", "# greets Ada (0.0s)\n> exec $PROG Ada\n[stderr]\nSIGQUIT: quit\ngoroutine 1 [running]:\nmain.main()\n\n[context deadline exceeded]\nFAIL: 02-hello.txtar:7: test timed out while running command\n",
+			failure{Reason: "greets Ada: test timed out while running command", Phase: "greets Ada", Hints: []string{"print exactly one line"},
+				Command: "greet Ada", Got: "nothing", GotLabel: "got on stdout", Stderr: "[goroutine dump removed]",
+				Output: "[goroutine dump removed]\n[context deadline exceeded]"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if diff := cmp.Diff(tt.want, parseFailure(tt.log)); diff != "" {
-				t.Errorf("parseFailure (-want +got):\n%s", diff)
+			if diff := cmp.Diff(tt.want, explain(tt.log, s, "greet")); diff != "" {
+				t.Errorf("explain (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// Long output keeps its first lines, the most telling, and its last.
+func TestCutLines(t *testing.T) {
+	var lines []string
+	for i := 1; i <= 100; i++ {
+		lines = append(lines, fmt.Sprint("line ", i))
+	}
+	got := cutLines(strings.Join(lines, "\n"))
+	want := "line 1\nline 2\nline 3\nline 4\nline 5\nline 6\nline 7\nline 8\n... 88 lines ...\nline 97\nline 98\nline 99\nline 100"
+	if got != want {
+		t.Errorf("cutLines = %q, want %q", got, want)
+	}
+	if s := strings.Join(lines[:13], "\n"); cutLines(s) != s {
+		t.Errorf("13 lines were cut: %q", cutLines(s))
+	}
+}
+
+// The compiler's lines read like the student's own folder.
+func TestCompilerLines(t *testing.T) {
+	out := "# github.com/poolschool/poolschool/exercises/primes\n/tmp/k/exercises/primes/main.go:6:24: syntax error: unexpected newline\nexercises/primes/util.go:3:2: undefined: x\n"
+	want := "main.go:6:24: syntax error: unexpected newline\nutil.go:3:2: undefined: x"
+	if got := compilerLines(out, "/tmp/k", "exercises", "primes"); got != want {
+		t.Errorf("compilerLines = %q, want %q", got, want)
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -37,6 +38,20 @@ type Runner struct {
 	User  sandbox.User // student code runs as this user when set
 	Work  string       // folder for builds and check work (created)
 	GoEnv []string     // GOCACHE, GOMODCACHE... for builds (see GoEnv)
+	// Observer, when set, hears of each step as it happens, so that a
+	// report can be shown while the checks run.
+	Observer Observer
+}
+
+// Observer hears of an exercise's progress, in order, from the goroutine
+// that runs Exercise.
+type Observer interface {
+	// Building is called before the exercise's program is built.
+	Building(ex *spec.Exercise)
+	// Running is called before a check runs (not for one that is skipped).
+	Running(ex *spec.Exercise, c *spec.Check)
+	// Finished is called with each check's record, in order.
+	Finished(ex *spec.Exercise, cr result.Check)
 }
 
 // machine is shared by the checks and builds that run at the same time in
@@ -74,12 +89,22 @@ func GoEnv() ([]string, error) {
 // "solutions") and runs checks, in order, skipping those whose needs did
 // not pass. It never fails: every problem becomes part of a check's record.
 func (r *Runner) Exercise(ctx context.Context, kit, src string, number int, ex *spec.Exercise, checks []*spec.Check) result.Exercise {
-	rec := result.Exercise{Name: ex.Name, Title: ex.Title}
+	rec := result.Exercise{Name: ex.Name, Title: ex.Title, Page: ex.Page,
+		HiddenChecks: ex.Withheld, HiddenPoints: ex.WithheldPoints}
+	for _, c := range ex.Checks {
+		if c.Visibility == spec.Hidden && !slices.Contains(checks, c) {
+			rec.HiddenChecks++
+			rec.HiddenPoints += c.Points
+		}
+	}
 	exWork := filepath.Join(r.Work, ex.Name)
 	bin := ""
 	var buildErr *BuildError
 	if ex.Build != "" {
 		var err error
+		if r.Observer != nil {
+			r.Observer.Building(ex)
+		}
 		release := hold(false)
 		bin, err = r.build(ctx, kit, src, ex, exWork)
 		release()
@@ -103,17 +128,21 @@ func (r *Runner) Exercise(ctx context.Context, kit, src string, number int, ex *
 			}
 		}
 		switch {
-		case buildErr != nil:
-			cr.Status = result.Error
-			cr.Reason = "the program does not build"
-			if i == 0 {
-				cr.Log = capText(buildErr.Output, logCap)
-			}
-			cr.Got = firstLines(buildErr.Output, 3)
 		case len(missing) > 0:
 			cr.Status = result.Skipped
-			cr.Reason = "needs " + strings.Join(missing, ", ") + ", which did not pass"
+			cr.Reason = "needs: " + strings.Join(slugs(ex, missing), ", ")
+		case buildErr != nil:
+			// Only the checks that need nothing fail; the rest are
+			// skipped through their needs, so the compiler's message is
+			// shown once.
+			cr.Status = result.Failed
+			cr.Reason = "the program does not build"
+			cr.Got = buildErr.Output
+			cr.GotLabel = "the compiler says"
 		default:
+			if r.Observer != nil {
+				r.Observer.Running(ex, c)
+			}
 			r.runCheck(ctx, ex, c, bin, kit, src, exWork, &cr)
 		}
 		if cr.Status == result.Passed {
@@ -121,9 +150,12 @@ func (r *Runner) Exercise(ctx context.Context, kit, src string, number int, ex *
 			passed[c.ID] = true
 		}
 		rec.Checks = append(rec.Checks, cr)
+		if r.Observer != nil {
+			r.Observer.Finished(ex, cr)
+		}
 	}
 	if buildErr != nil {
-		rec.Notes = append(rec.Notes, "the program does not build: "+firstLines(buildErr.Output, 1))
+		rec.BuildError = buildErr.Output
 	}
 	return rec
 }
@@ -164,15 +196,38 @@ func (r *Runner) build(ctx context.Context, kit, src string, ex *spec.Exercise, 
 	cmd.SysProcAttr = sandbox.RunnerAttr()
 	cmd.WaitDelay = time.Second
 	if err := cmd.Run(); err != nil {
-		return "", &BuildError{Output: relPaths(out.String(), kit)}
+		return "", &BuildError{Output: compilerLines(out.String(), kit, src, ex.Name)}
 	}
 	return bin, nil
 }
 
-// relPaths shortens absolute paths into the kit copy so compiler messages
-// read like the student's own tree.
-func relPaths(s, kit string) string {
-	return strings.ReplaceAll(s, kit+string(os.PathSeparator), "")
+// compilerLines makes the go command's output read like the student's own
+// folder: paths relative to the exercise (main.go:10:2, not the grader's
+// copy of the kit), without the "# package" line, capped.
+func compilerLines(s, kit, src, name string) string {
+	s = strings.ReplaceAll(s, kit+string(os.PathSeparator), "")
+	s = strings.ReplaceAll(s, "./"+src+"/"+name+"/", "")
+	s = strings.ReplaceAll(s, src+"/"+name+"/", "")
+	var out []string
+	for _, l := range strings.Split(strings.TrimRight(s, "\n"), "\n") {
+		if strings.HasPrefix(l, "# ") {
+			continue
+		}
+		out = append(out, l)
+	}
+	return capText(strings.Join(out, "\n"), logCap)
+}
+
+// slugs names checks by slug ("builds"), as the students read them.
+func slugs(ex *spec.Exercise, ids []string) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = id
+		if c := ex.Check(id); c != nil {
+			out[i] = c.Slug
+		}
+	}
+	return out
 }
 
 var sweepMu sync.Mutex
@@ -216,8 +271,8 @@ func (r *Runner) runCheck(ctx context.Context, ex *spec.Exercise, c *spec.Check,
 	}
 	wrappers := map[string]string{}
 	vars := []string{"EXERCISE=" + ex.Name, "EXDIR=" + filepath.Join(kit, src, ex.Name), "KIT=" + kit}
+	prog := filepath.Join(binDir, ex.Binary)
 	if bin != "" {
-		prog := filepath.Join(binDir, ex.Binary)
 		if err := writeWrapper(prog, r.Self, flags, bin); err != nil {
 			r.fail(cr, "the grader could not prepare the check: "+err.Error())
 			return
@@ -282,26 +337,60 @@ func (r *Runner) runCheck(ctx context.Context, ex *spec.Exercise, c *spec.Check,
 	cr.Status = result.Status(res.Status)
 	if res.Status == "failed" {
 		cr.Log = capText(cleanLog(res.Log), logCap)
-		f := parseFailure(res.Log)
-		cr.Reason, cr.Expected, cr.Got = f.Reason, f.Expected, f.Got
+		f := explain(res.Log, readScript(c.Script), ex.Binary)
+		cr.Reason, cr.Phase, cr.Command, cr.Input = f.Reason, f.Phase, f.Command, f.Input
+		cr.Expected, cr.ExpectedLabel, cr.Got, cr.GotLabel = f.Expected, f.ExpectedLabel, f.Got, f.GotLabel
+		cr.Diff, cr.Stderr, cr.Detail = f.Diff, f.Stderr, f.Detail
+		phase := ""
+		if f.Phase != "" {
+			phase = f.Phase + ": "
+		}
 		for _, e := range sandbox.ReadEvents(events) {
 			switch e.Kind {
 			case "timeout":
-				cr.Reason = "a command " + sandbox.TimeoutMessage(e.Elapsed.Round(100*time.Millisecond), e.Timeout)
+				cr.Reason = phase + "your program " + sandbox.TimeoutMessage(e.Elapsed.Round(100*time.Millisecond), e.Timeout)
 			case "output":
-				cr.Reason = fmt.Sprintf("the program printed more than %s on %s and was stopped", size(e.Limit), e.Stream)
+				cr.Reason = phase + fmt.Sprintf("your program printed more than %s on %s and was stopped", size(e.Limit), e.Stream)
 			}
 		}
 		if res.TimedOut {
 			// testscript stops the script a grace period before the
 			// deadline; the check used its whole limit.
-			cr.Reason = sandbox.TimeoutMessage(max(res.Elapsed, c.Timeout).Round(time.Second), c.Timeout)
-			cr.Got = tail(f.Output, 5)
+			cr.Reason = phase + "your program was still running when the check " +
+				sandbox.TimeoutMessage(max(res.Elapsed, c.Timeout).Round(time.Second), c.Timeout)
+			cr.Expected, cr.ExpectedLabel, cr.Diff, cr.Stderr, cr.Detail = "", "", "", "", ""
+			cr.Got, cr.GotLabel = cutLines(programOutput(f.Output)), "it had printed"
+			if cr.Got == "" {
+				cr.Got = "nothing"
+			}
+		}
+		// The paths of the grader's copy mean nothing to the student.
+		clean := strings.NewReplacer(prog, ex.Binary, bin, ex.Binary,
+			filepath.Join(wsDir, "script-"+c.ID)+string(os.PathSeparator), "", kit+string(os.PathSeparator), "")
+		for _, p := range []*string{&cr.Reason, &cr.Got, &cr.Stderr, &cr.Detail, &cr.Expected} {
+			*p = clean.Replace(*p)
+		}
+		cr.FailureHint = c.HintFor(cr.Reason + "\n" + cr.Got + "\n" + cr.Stderr + "\n" + cr.Detail)
+		if cr.FailureHint == "" && len(f.Hints) > 0 {
+			cr.FailureHint = f.Hints[0]
 		}
 	}
 	if res.Killed > 0 && cr.Status == result.Passed {
 		cr.Log = fmt.Sprintf("note: %d process(es) left behind were killed after the check", res.Killed)
 	}
+}
+
+// programOutput leaves out of a program's captured output the lines the
+// grader and testscript add to it.
+func programOutput(s string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.HasPrefix(l, "[grader] ") || exitRE.MatchString(l) {
+			continue
+		}
+		out = append(out, l)
+	}
+	return strings.TrimSpace(strings.Join(out, "\n"))
 }
 
 func (r *Runner) fail(cr *result.Check, reason string) {

@@ -42,11 +42,33 @@ type Check struct {
 	Timeout    time.Duration // limit for the whole check
 	Visibility Visibility
 	Hints      []string // hint levels, first is the gentlest
-	Ungraded   bool     // allowed to pass on the untouched starter
-	Exclusive  bool     // runs alone: no other check or build of the grader at the same time
-	Output     int64    // output cap per stream in bytes
-	Memory     int64    // address-space limit per process in bytes
-	Script     []byte   // the whole file, as testscript will read it
+	// HintsIf are hints for one kind of failure ("# hint-if: REGEXP =>
+	// TEXT"): the report shows the first whose pattern matches what the
+	// failure says, instead of the first level.
+	HintsIf   []HintIf
+	Ungraded  bool   // allowed to pass on the untouched starter
+	Exclusive bool   // runs alone: no other check or build of the grader at the same time
+	Output    int64  // output cap per stream in bytes
+	Memory    int64  // address-space limit per process in bytes
+	Script    []byte // the whole file, as testscript will read it
+}
+
+// HintIf is a hint for the failures that Pattern matches.
+type HintIf struct {
+	Pattern *regexp.Regexp
+	Text    string
+}
+
+// HintFor returns the text of the first HintsIf whose pattern matches
+// failure (the reason, what the program printed, what the check said), or
+// "".
+func (c *Check) HintFor(failure string) string {
+	for _, h := range c.HintsIf {
+		if h.Pattern.MatchString(failure) {
+			return h.Text
+		}
+	}
+	return ""
 }
 
 var (
@@ -91,7 +113,7 @@ func Parse(path string, data []byte) (*Check, error) {
 			return nil, &SyntaxError{File: path, Line: line, Msg: fmt.Sprintf("header line %q is not \"# key: value\"; end the header with a blank line before the script's first comment", text)}
 		}
 		key, val := strings.ToLower(m[1]), m[2]
-		if prev, ok := seen[key]; ok && key != "hint" {
+		if prev, ok := seen[key]; ok && key != "hint" && key != "hint-if" {
 			return nil, &SyntaxError{File: path, Line: line, Msg: fmt.Sprintf("%s is declared twice (first at line %d); keep one", key, prev)}
 		}
 		seen[key] = line
@@ -158,6 +180,17 @@ func (c *Check) set(key, val string) error {
 			return fmt.Errorf("more than %d hint levels; merge some", maxHints)
 		}
 		c.Hints = append(c.Hints, val)
+	case "hint-if":
+		pat, text, ok := strings.Cut(val, "=>")
+		pat, text = strings.TrimSpace(pat), strings.TrimSpace(text)
+		if !ok || pat == "" || text == "" {
+			return fmt.Errorf("hint-if %q is not \"REGEXP => hint\", like \"# hint-if: not a number => Print the count alone.\"", val)
+		}
+		re, err := regexp.Compile(pat)
+		if err != nil {
+			return fmt.Errorf("hint-if pattern %q: %v", pat, err)
+		}
+		c.HintsIf = append(c.HintsIf, HintIf{Pattern: re, Text: text})
 	case "ungraded", "exclusive":
 		var on bool
 		switch val {
@@ -183,7 +216,7 @@ func (c *Check) set(key, val string) error {
 			c.Memory = n
 		}
 	default:
-		return fmt.Errorf("unknown header key %q; the keys are title, points, needs, timeout, visibility, hint, ungraded, exclusive, output, memory", key)
+		return fmt.Errorf("unknown header key %q; the keys are title, points, needs, timeout, visibility, hint, hint-if, ungraded, exclusive, output, memory", key)
 	}
 	return nil
 }

@@ -26,6 +26,19 @@ func TestParse(t *testing.T) {
 	}
 }
 
+// A hint-if is the hint for the failures its pattern matches; several may
+// be declared, and the first that matches wins.
+func TestHintFor(t *testing.T) {
+	text := "# title: t\n# points: 1\n# hint: generic\n# hint-if: seconds \"[0-9.]+ms\" => write seconds, not a Duration\n# hint-if: fields, want 4 => four fields\n# hint-if: line \\d+ => any line\n\nexec x\n"
+	c, err := Parse("x/01-a.txtar", []byte(text))
+	require.NoError(t, err)
+	require.Len(t, c.HintsIf, 3)
+	require.Equal(t, "write seconds, not a Duration", c.HintFor(`out.csv: line 2: seconds "15.28ms" is not a positive number`))
+	require.Equal(t, "four fields", c.HintFor("out.csv: 3 fields, want 4"))
+	require.Equal(t, "any line", c.HintFor("line 7: bad"))
+	require.Equal(t, "", c.HintFor("the header is wrong"))
+}
+
 func TestParseErrors(t *testing.T) {
 	tests := []struct {
 		name, file, text, want string
@@ -43,6 +56,8 @@ func TestParseErrors(t *testing.T) {
 		{"bad size", "x/01-a.txtar", "# title: t\n# points: 1\n# output: lots\n", "x/01-a.txtar:3: output \"lots\""},
 		{"bad ungraded", "x/01-a.txtar", "# title: t\n# points: 1\n# ungraded: maybe\n", "x/01-a.txtar:3: ungraded takes no value"},
 		{"bad exclusive", "x/01-a.txtar", "# title: t\n# points: 1\n# exclusive: alone\n", "x/01-a.txtar:3: exclusive takes no value"},
+		{"hint-if without =>", "x/01-a.txtar", "# title: t\n# points: 1\n# hint-if: seconds\n", "x/01-a.txtar:3: hint-if \"seconds\" is not \"REGEXP => hint\""},
+		{"hint-if bad pattern", "x/01-a.txtar", "# title: t\n# points: 1\n# hint-if: ( => x\n", "x/01-a.txtar:3: hint-if pattern \"(\":"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -29,6 +29,24 @@ type Exercise struct {
 	File   string   // path of exercise.txt
 	Checks []*Check // sorted by ID
 	Shared string   // the exercise's shared/ folder: files every check finds in $WORK; "" when there is none
+	Page   string   // the exercise's page for students, a kit-relative path; "" when none is declared
+	// Withheld counts the hidden checks that are not in this kit (a
+	// student kit): "hidden: 4 checks, 7 points", which release writes.
+	Withheld       int
+	WithheldPoints float64
+}
+
+// Hidden returns how many hidden checks the exercise has, and their
+// points: those in the kit and those withheld from it.
+func (ex *Exercise) Hidden() (n int, points float64) {
+	n, points = ex.Withheld, ex.WithheldPoints
+	for _, c := range ex.Checks {
+		if c.Visibility == Hidden {
+			n++
+			points += c.Points
+		}
+	}
+	return n, points
 }
 
 // SharedDir is the folder, next to an exercise's checks, whose files every
@@ -109,8 +127,20 @@ func (ex *Exercise) set(key, val string) error {
 			return fmt.Errorf("edit %q is not a valid glob: %v", val, err)
 		}
 		ex.Edit = append(ex.Edit, val)
+	case "page":
+		if !validRel(val) {
+			return fmt.Errorf("page %q must be a relative slash-separated path inside the kit, like docs/homework/primes.md", val)
+		}
+		ex.Page = val
+	case "hidden":
+		var n int
+		var p float64
+		if _, err := fmt.Sscanf(val, "%d checks, %g points", &n, &p); err != nil || n < 0 || p < 0 {
+			return fmt.Errorf("hidden %q is not \"N checks, P points\" (release writes this line)", val)
+		}
+		ex.Withheld, ex.WithheldPoints = n, p
 	default:
-		return fmt.Errorf("unknown key %q; the keys are title, order, binary, build, edit", key)
+		return fmt.Errorf("unknown key %q; the keys are title, order, binary, build, edit, page, hidden", key)
 	}
 	return nil
 }

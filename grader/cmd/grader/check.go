@@ -33,6 +33,14 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 	if fs.NArg() > 0 {
 		return exitCode(usageErr("check takes no arguments, got %q; pick one exercise with -ex NAME", fs.Arg(0)), stderr)
 	}
+	if *exName == "" {
+		// Inside exercises/NAME, check that exercise.
+		if k, err := kit.Find(*kitDir); err == nil {
+			if all, err := k.Exercises(); err == nil {
+				*exName = exerciseHere(k, all)
+			}
+		}
+	}
 	k, exs, err := openExercises(*kitDir, *exName)
 	if err != nil {
 		return exitCode(err, stderr)
@@ -53,19 +61,21 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 		keep = withNeeds(exs[0], c)
 		*only = c.ID
 	}
-	rep, err := checkTreeOnly(k.Root, exs, spec.Visible, "exercises", keep)
+	st := render.Style{Color: colorOK(stdout), HintEx: "make hint EX=%s", CheckEx: "make check EX=%s", Focus: len(exs) > 1}
+	live := render.NewLive(stdout, st, isTerminal(stdout))
+	live.Start()
+	rep, err := checkTreeOnly(k.Root, exs, spec.Visible, "exercises", keep, live)
 	if err != nil {
+		live.Stop()
 		return exitCode(err, stderr)
 	}
 	_ = saveLast(k.Root, rep)
+	_ = saveProgress(k.Root, rep, *only == "")
+	live.Finish(rep)
 	if *jsonOut != "" {
 		if err := rep.WriteFile(*jsonOut); err != nil {
 			return exitCode(err, stderr)
 		}
-	}
-	st := render.Style{Color: colorOK(stdout), HintEx: "make hint EX=%s"}
-	if err := render.Terminal(stdout, rep, st); err != nil {
-		return exitCode(err, stderr)
 	}
 	if *only != "" {
 		for _, c := range rep.Checks() {
@@ -107,12 +117,12 @@ const checkUID = 63000
 // the current user, or as checkUID when that is root),
 // with the checks of visibility v ("" for all), building from src.
 func checkTree(root string, exs []*spec.Exercise, v spec.Visibility, src string) (*result.Report, error) {
-	return checkTreeOnly(root, exs, v, src, nil)
+	return checkTreeOnly(root, exs, v, src, nil, nil)
 }
 
 // checkTreeOnly is checkTree limited to the check IDs in keep (all when
-// keep is nil).
-func checkTreeOnly(root string, exs []*spec.Exercise, v spec.Visibility, src string, keep map[string]bool) (*result.Report, error) {
+// keep is nil), reporting each step to live when it is not nil.
+func checkTreeOnly(root string, exs []*spec.Exercise, v spec.Visibility, src string, keep map[string]bool, live *render.Live) (*result.Report, error) {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	self, err := runner.CurrentSelf()
@@ -157,7 +167,15 @@ func checkTreeOnly(root string, exs []*spec.Exercise, v spec.Visibility, src str
 				checks = append(checks, c)
 			}
 		}
-		rep.Exercises = append(rep.Exercises, r.Exercise(ctx, root, src, i+1, ex, checks))
+		if live != nil {
+			live.Begin(ex.Name, ex.Title)
+			r.Observer = liveObserver{live}
+		}
+		rec := r.Exercise(ctx, root, src, i+1, ex, checks)
+		if live != nil {
+			live.End(&rec)
+		}
+		rep.Exercises = append(rep.Exercises, rec)
 		if ctx.Err() != nil {
 			return rep, fmt.Errorf("interrupted")
 		}
@@ -165,22 +183,30 @@ func checkTreeOnly(root string, exs []*spec.Exercise, v spec.Visibility, src str
 	return rep, nil
 }
 
-// colorOK reports whether w is a terminal and NO_COLOR is unset.
+// liveObserver shows the runner's steps in the live report.
+type liveObserver struct{ l *render.Live }
+
+func (o liveObserver) Building(ex *spec.Exercise)                 { o.l.Building(ex.Name) }
+func (o liveObserver) Running(_ *spec.Exercise, c *spec.Check)    { o.l.Running(c.Title) }
+func (o liveObserver) Finished(_ *spec.Exercise, cr result.Check) { o.l.Check(cr) }
+
+// colorOK reports whether w is a terminal that shows colour: NO_COLOR
+// (set and not empty, https://no-color.org) and TERM=dumb turn it off.
 func colorOK(w io.Writer) bool {
-	if _, set := os.LookupEnv("NO_COLOR"); set {
+	if os.Getenv("NO_COLOR") != "" {
+		return false
+	}
+	return isTerminal(w)
+}
+
+// isTerminal reports whether w is a terminal that can redraw a line: not
+// a file or pipe, and not TERM=dumb.
+func isTerminal(w io.Writer) bool {
+	if t := os.Getenv("TERM"); t == "dumb" {
 		return false
 	}
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
-}
-
-// saveLast keeps the last check report for hint.
-func saveLast(root string, rep *result.Report) error {
-	dir := filepath.Join(root, kit.StateDir)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	return rep.WriteFile(filepath.Join(dir, "last-check.json"))
 }
 
 // openExercises finds the kit from dir and its exercises: all of them, or

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/poolschool/poolschool/grader/kit"
 	"github.com/poolschool/poolschool/grader/render"
@@ -25,10 +26,11 @@ func cmdHint(args []string, stdout io.Writer) error {
 	fl := newFlags("hint", "[-kit DIR] [-check ID] EXERCISE", io.Discard)
 	kitDir := fl.String("kit", ".", "the kit's folder")
 	checkID := fl.String("check", "", "the check to get a hint for (default: the first that did not pass)")
+	again := fl.String("again", "run the same command again", "how to ask for the next level, for the message")
 	if err := fl.Parse(args); err != nil {
 		return usageErr("%v; usage: grader hint [-kit DIR] [-check ID] EXERCISE", err)
 	}
-	if fl.NArg() != 1 {
+	if fl.NArg() > 1 {
 		return usageErr("name one exercise, like \"grader hint primes\" (make hint EX=primes)")
 	}
 	k, err := kit.Find(*kitDir)
@@ -39,29 +41,43 @@ func cmdHint(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	exs, err := kit.Select(all, []string{fl.Arg(0)})
+	name := fl.Arg(0)
+	if name == "" {
+		// The exercise of this folder, or the one the last run left
+		// unfinished.
+		if name = exerciseHere(k, all); name == "" {
+			name = unfinished(loadLast(k.Root))
+		}
+		if name == "" {
+			return usageErr("name one exercise, like \"grader hint primes\" (make hint EX=primes)")
+		}
+	}
+	exs, err := kit.Select(all, []string{name})
 	if err != nil {
 		return usageErr("%v", err)
 	}
 	ex := exs[0]
 	var c *spec.Check
+	var rec *result.Check // c's record in the last run, when it did not pass
+	var exRec *result.Exercise
 	if *checkID != "" {
 		c = ex.Check(*checkID)
 		if c == nil || c.Visibility != spec.Visible {
 			return usageErr("exercise %s has no check %q", ex.Name, *checkID)
 		}
 	} else {
-		last, err := result.ReadFile(filepath.Join(k.Root, kit.StateDir, "last-check.json"))
-		if err != nil {
+		last := loadLast(k.Root)
+		if last == nil {
 			return fmt.Errorf("no earlier check run found: run \"make check EX=%s\" first, so hint knows which check to help with", ex.Name)
 		}
-		for _, e := range last.Exercises {
+		for i, e := range last.Exercises {
 			if e.Name != ex.Name {
 				continue
 			}
-			for _, rc := range e.Checks {
-				if rc.Status != result.Passed {
-					c = ex.Check(rc.ID)
+			exRec = &last.Exercises[i]
+			for j, rc := range e.Checks {
+				if rc.Status != result.Passed && rc.Status != result.Skipped {
+					c, rec = ex.Check(rc.ID), &exRec.Checks[j]
 					break
 				}
 			}
@@ -78,11 +94,20 @@ func cmdHint(args []string, stdout io.Writer) error {
 			return nil
 		}
 	}
+	if exRec != nil && exRec.BuildError != "" && rec != nil && rec.Reason == "the program does not build" {
+		fmt.Fprintf(stdout, "Your program does not build. The compiler says (paths inside exercises/%s/):\n", ex.Name)
+		for _, l := range strings.Split(render.Text(exRec.BuildError), "\n") {
+			fmt.Fprintf(stdout, "  %s\n", l)
+		}
+	}
+	if rec != nil && rec.FailureHint != "" {
+		fmt.Fprintf(stdout, "For this failure (%s):\n  %s\n", render.Text(rec.Reason), render.Text(rec.FailureHint))
+	}
 	if len(c.Hints) == 0 {
-		fmt.Fprintf(stdout, "The check %q has no hints.\n", c.Title)
+		fmt.Fprintf(stdout, "The check %q has no more hints.%s\n", c.Title, readAgain(ex))
 		return nil
 	}
-	statePath := filepath.Join(k.Root, kit.StateDir, "hints.json")
+	statePath := filepath.Join(k.Root, kit.StateDir, hintsFile)
 	st := hintState{}
 	if data, err := os.ReadFile(statePath); err == nil {
 		if json.Unmarshal(data, &st) != nil {
@@ -94,18 +119,40 @@ func cmdHint(args []string, stdout io.Writer) error {
 	if st[ex.Name] == nil {
 		st[ex.Name] = map[string]int{}
 	}
-	level := min(st[ex.Name][c.ID]+1, len(c.Hints))
+	shown := st[ex.Name][c.ID]
+	level := min(shown+1, len(c.Hints))
 	st[ex.Name][c.ID] = level
 	fmt.Fprintf(stdout, "Hints for %q (%s), level %d of %d:\n", c.Title, c.ID, level, len(c.Hints))
 	for i := 0; i < level; i++ {
 		fmt.Fprintf(stdout, "  %d. %s\n", i+1, render.Text(c.Hints[i]))
 	}
-	if level < len(c.Hints) {
-		fmt.Fprintf(stdout, "Run the same command again for the next level.\n")
+	switch {
+	case level < len(c.Hints):
+		fmt.Fprintf(stdout, "%s for the next level.\n", capitalize(*again))
+	case shown == len(c.Hints):
+		fmt.Fprintf(stdout, "That was the last hint for this check; there is no level %d.%s\n", level+1, readAgain(ex))
+	default:
+		fmt.Fprintf(stdout, "This is the last hint for this check.%s\n", readAgain(ex))
 	}
 	data, _ := json.MarshalIndent(st, "", "  ")
 	if err := os.MkdirAll(filepath.Dir(statePath), 0o755); err != nil {
 		return err
 	}
 	return os.WriteFile(statePath, append(data, '\n'), 0o644)
+}
+
+// readAgain points to what to read when the hints run out: the exercise's
+// page, which names the lessons it builds on.
+func readAgain(ex *spec.Exercise) string {
+	if ex.Page == "" {
+		return ""
+	}
+	return " Read " + ex.Page + " again, and the lessons it names."
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }

@@ -1,6 +1,7 @@
 // Command grader runs the Pool School homework checks.
 //
-// Students run "grader check" (make check) and "grader hint" (make hint).
+// Students run "grader check" (make check), "grader hint" (make hint) and
+// "grader watch" (make watch).
 // Instructors run "grader grade" over a class's submissions, "grader
 // validate" to prove the checks against the solutions and starters,
 // "grader release DIR" to write the student kit, and "grader package
@@ -22,7 +23,9 @@ const usage = `usage: grader <command> [flags]
 
 commands:
   check [-ex NAME] [-kit DIR]         run the visible checks on your working tree
-  hint [-kit DIR] NAME                show the next hint for exercise NAME
+  hint [-kit DIR] [NAME]              show the next hint for exercise NAME (default: this folder's, or the unfinished one)
+  watch [-ex NAME] [-poll]            check an exercise again each time you save (keys: r, h, q)
+  progress                            where you are: points per exercise, the best so far, what is next
   grade [flags] SUBMISSIONS -out DIR  grade a class (a folder of submissions) or one submission
   validate [-kit DIR]                 prove every solution scores full marks and every starter zero
   release [-kit DIR] DIR              write the student kit to DIR
@@ -56,6 +59,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return cmdCheck(args[1:], stdout, stderr)
 	case "hint":
 		err = cmdHint(args[1:], stdout)
+	case "watch":
+		return cmdWatch(args[1:], stdin, stdout, stderr)
+	case "progress":
+		err = cmdProgress(args[1:], stdout)
 	case "grade":
 		return cmdGrade(args[1:], stdout, stderr)
 	case "validate":

@@ -3,6 +3,7 @@ package main
 import (
 	"archive/tar"
 	"archive/zip"
+	"bufio"
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
@@ -13,12 +14,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
+	"github.com/rogpeppe/go-internal/txtar"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/poolschool/poolschool/grader/kit"
@@ -316,6 +319,107 @@ func nooverlap(args []string) int {
 	return 0
 }
 
+// txtarput replaces (or adds) one file of a txtar archive with the
+// contents of another file: txtarput ARCHIVE NAME SRC.
+func txtarput(args []string) int {
+	if len(args) != 3 {
+		fmt.Fprintln(os.Stderr, "usage: txtarput ARCHIVE NAME SRC")
+		return 2
+	}
+	a, err := txtar.ParseFile(args[0])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "txtarput:", err)
+		return 1
+	}
+	data, err := os.ReadFile(args[2])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "txtarput:", err)
+		return 1
+	}
+	found := false
+	for i := range a.Files {
+		if a.Files[i].Name == args[1] {
+			a.Files[i].Data, found = data, true
+		}
+	}
+	if !found {
+		a.Files = append(a.Files, txtar.File{Name: args[1], Data: data})
+	}
+	if err := os.WriteFile(args[0], txtar.Format(a), 0o644); err != nil {
+		fmt.Fprintln(os.Stderr, "txtarput:", err)
+		return 1
+	}
+	return 0
+}
+
+// watchdrive runs "grader watch ARGS..." as a student would use it: once
+// the first run is over (its "Watching" line), it copies SRC over DST (a
+// save), waits for a run that prints a line matching UNTIL (an editor may
+// save in steps, each a run), and quits with q. It prints what watch
+// printed: watchdrive SRC DST UNTIL ARGS...
+func watchdrive(args []string) int {
+	if len(args) < 3 {
+		fmt.Fprintln(os.Stderr, "usage: watchdrive SRC DST UNTIL [ARGS...]")
+		return 2
+	}
+	until, err := regexp.Compile(args[2])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "watchdrive:", err)
+		return 2
+	}
+	cmd := exec.Command("grader", append([]string{"watch"}, args[3:]...)...)
+	cmd.Stderr = os.Stderr
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "watchdrive:", err)
+		return 1
+	}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "watchdrive:", err)
+		return 1
+	}
+	if err := cmd.Start(); err != nil {
+		fmt.Fprintln(os.Stderr, "watchdrive:", err)
+		return 1
+	}
+	// A bound for a broken watch, never a measure.
+	timer := time.AfterFunc(90*time.Second, func() { cmd.Process.Kill() })
+	defer timer.Stop()
+	saved, seen, quit := false, false, false
+	sc := bufio.NewScanner(out)
+	for sc.Scan() {
+		line := sc.Text()
+		fmt.Println(line)
+		if saved && until.MatchString(line) {
+			seen = true
+		}
+		if !strings.HasPrefix(line, "Watching ") {
+			continue
+		}
+		switch {
+		case !saved:
+			data, err := os.ReadFile(args[0])
+			if err == nil {
+				err = os.WriteFile(args[1], data, 0o644)
+			}
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "watchdrive:", err)
+				cmd.Process.Kill()
+			}
+			saved = true
+		case seen && !quit:
+			fmt.Fprintln(in, "q")
+			quit = true
+		}
+	}
+	if err := cmd.Wait(); err != nil {
+		fmt.Fprintln(os.Stderr, "watchdrive: grader watch:", err)
+		return 1
+	}
+	return 0
+}
+
 func TestMain(m *testing.M) {
 	// A -race build sleeps a second at exit by default; the grader starts
 	// many short helper processes of itself.
@@ -333,6 +437,8 @@ func TestMain(m *testing.M) {
 		"gsvalidate": func() { os.Exit(gsvalidate(os.Args[1:])) },
 		"nooverlap":  func() { os.Exit(nooverlap(os.Args[1:])) },
 		"mutate":     func() { os.Exit(mutate(os.Args[1:])) },
+		"txtarput":   func() { os.Exit(txtarput(os.Args[1:])) },
+		"watchdrive": func() { os.Exit(watchdrive(os.Args[1:])) },
 	})
 }
 
@@ -536,6 +642,107 @@ import (
 	"os"
 	"testing"
 )
+
+// txtarput replaces (or adds) one file of a txtar archive with the
+// contents of another file: txtarput ARCHIVE NAME SRC.
+func txtarput(args []string) int {
+	if len(args) != 3 {
+		fmt.Fprintln(os.Stderr, "usage: txtarput ARCHIVE NAME SRC")
+		return 2
+	}
+	a, err := txtar.ParseFile(args[0])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "txtarput:", err)
+		return 1
+	}
+	data, err := os.ReadFile(args[2])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "txtarput:", err)
+		return 1
+	}
+	found := false
+	for i := range a.Files {
+		if a.Files[i].Name == args[1] {
+			a.Files[i].Data, found = data, true
+		}
+	}
+	if !found {
+		a.Files = append(a.Files, txtar.File{Name: args[1], Data: data})
+	}
+	if err := os.WriteFile(args[0], txtar.Format(a), 0o644); err != nil {
+		fmt.Fprintln(os.Stderr, "txtarput:", err)
+		return 1
+	}
+	return 0
+}
+
+// watchdrive runs "grader watch ARGS..." as a student would use it: once
+// the first run is over (its "Watching" line), it copies SRC over DST (a
+// save), waits for a run that prints a line matching UNTIL (an editor may
+// save in steps, each a run), and quits with q. It prints what watch
+// printed: watchdrive SRC DST UNTIL ARGS...
+func watchdrive(args []string) int {
+	if len(args) < 3 {
+		fmt.Fprintln(os.Stderr, "usage: watchdrive SRC DST UNTIL [ARGS...]")
+		return 2
+	}
+	until, err := regexp.Compile(args[2])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "watchdrive:", err)
+		return 2
+	}
+	cmd := exec.Command("grader", append([]string{"watch"}, args[3:]...)...)
+	cmd.Stderr = os.Stderr
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "watchdrive:", err)
+		return 1
+	}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "watchdrive:", err)
+		return 1
+	}
+	if err := cmd.Start(); err != nil {
+		fmt.Fprintln(os.Stderr, "watchdrive:", err)
+		return 1
+	}
+	// A bound for a broken watch, never a measure.
+	timer := time.AfterFunc(90*time.Second, func() { cmd.Process.Kill() })
+	defer timer.Stop()
+	saved, seen, quit := false, false, false
+	sc := bufio.NewScanner(out)
+	for sc.Scan() {
+		line := sc.Text()
+		fmt.Println(line)
+		if saved && until.MatchString(line) {
+			seen = true
+		}
+		if !strings.HasPrefix(line, "Watching ") {
+			continue
+		}
+		switch {
+		case !saved:
+			data, err := os.ReadFile(args[0])
+			if err == nil {
+				err = os.WriteFile(args[1], data, 0o644)
+			}
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "watchdrive:", err)
+				cmd.Process.Kill()
+			}
+			saved = true
+		case seen && !quit:
+			fmt.Fprintln(in, "q")
+			quit = true
+		}
+	}
+	if err := cmd.Wait(); err != nil {
+		fmt.Fprintln(os.Stderr, "watchdrive: grader watch:", err)
+		return 1
+	}
+	return 0
+}
 
 func TestMain(m *testing.M) { os.Exit(0) }
 `

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/poolschool/poolschool/grader/kit"
 )
 
 // cmdRelease writes the student kit.
@@ -28,5 +30,15 @@ func cmdRelease(args []string, stdout io.Writer) error {
 		fmt.Fprintf(stdout, " (%s)", strings.Join(info.HiddenChecks, ", "))
 	}
 	fmt.Fprintln(stdout)
+	fmt.Fprintf(stdout, "exercises/: %s, recorded in %s for the kit's make test\n", info.Starters.Describe(), kit.StartersFile)
+	for _, ex := range info.Starters.Uncommitted {
+		fmt.Fprintf(stdout, "note: exercises/%s is not committed yet; its starter is released as it is on disk\n", ex)
+	}
+	if ed := info.Starters.Edited; len(ed) > 0 {
+		fmt.Fprintf(stdout, "note: exercises/ differs from them in %s; commit a changed starter to release it\n", someFiles(ed, 3))
+	}
+	for _, d := range info.Dangling {
+		fmt.Fprintf(stdout, "warning: %s is a link to a file the student kit does not hold; wrap it in <!-- instructor-only --> ... <!-- end instructor-only -->\n", d)
+	}
 	return nil
 }
