@@ -237,9 +237,9 @@ func TestNormalize(t *testing.T) {
 	}
 }
 
-// TestRaceReport builds lesson 12 with the race detector, runs it on the
+// TestRaceReport builds lesson 13 with the race detector, runs it on the
 // goroutine backend and checks the report against the recorded one that
-// docs/lessons/12-shared-state.md shows (testdata/runs/12-race.txt). The
+// docs/lessons/13-shared-state.md shows (testdata/runs/13-race.txt). The
 // report is abridged to its first race and the lesson's own stack frames,
 // so a change inside pool/ does not change it; addresses, goroutine
 // numbers, the kinds of the two accesses, the final count and the number
@@ -249,8 +249,8 @@ func TestRaceReport(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the lesson with -race: skipped in -short mode")
 	}
-	bin := filepath.Join(t.TempDir(), "12-race")
-	build := exec.Command("go", "build", "-race", "-trimpath", "-o", bin, "./12-shared-state")
+	bin := filepath.Join(t.TempDir(), "13-race")
+	build := exec.Command("go", "build", "-race", "-trimpath", "-o", bin, "./13-shared-state")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build -race: %v\n%s", err, out)
 	}
@@ -271,7 +271,7 @@ func TestRaceReport(t *testing.T) {
 		t.Logf("run %d: no race reported; trying again", try)
 	}
 	got := abridgeRace(string(out)) + fmt.Sprintf("exit status %d\n", exit.ExitCode())
-	path := filepath.Join(runsDir, "12-race.txt")
+	path := filepath.Join(runsDir, "13-race.txt")
 	if os.Getenv("UPDATE_SCRIPTS") == "1" {
 		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
 			t.Fatal(err)
@@ -282,7 +282,7 @@ func TestRaceReport(t *testing.T) {
 		t.Fatalf("no recorded race report: %v (make golden records it)", err)
 	}
 	if diff := cmp.Diff(maskRace(string(kept)), maskRace(got)); diff != "" {
-		t.Errorf("the race report differs from testdata/runs/12-race.txt (-recorded +now, masked):\n%s\nfull output:\n%s", diff, out)
+		t.Errorf("the race report differs from testdata/runs/13-race.txt (-recorded +now, masked):\n%s\nfull output:\n%s", diff, out)
 	}
 }
 

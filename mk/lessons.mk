@@ -6,7 +6,7 @@
 #                  numbers of docs/ from the lessons, their golden files and
 #                  recorded runs, the errata's programs and that table
 #   make traces    record the real traces those pictures come from, by
-#                  running lessons 5 (Config.Trace) and 11 (POOLSCHOOL_TRACE)
+#                  running lessons 6 (Config.Trace) and 12 (POOLSCHOOL_TRACE)
 #   make golden    re-record the golden files, the homework samples, the
 #                  errata's outputs (with the recorded python3 only), the
 #                  runs the book quotes
@@ -34,8 +34,8 @@ docs-check:
 
 traces:
 	@mkdir -p docs/images
-	$(GO) run ./lessons/05-chunksize -trace docs/images/05-chunksize.trace.json >/dev/null
-	POOLSCHOOL_TRACE=docs/images/11-tracing.trace.json $(GO) run ./lessons/11-tracing >/dev/null 2>&1
+	$(GO) run ./lessons/06-load-balance -trace docs/images/06-load-balance.trace.json >/dev/null
+	POOLSCHOOL_TRACE=docs/images/12-tracing.trace.json $(GO) run ./lessons/12-tracing >/dev/null 2>&1
 
 golden:
 	UPDATE_SCRIPTS=1 $(GO) test -count=1 -parallel 1 -run 'TestLessons|TestRaceReport' ./lessons/

@@ -6,7 +6,7 @@
 //	wordcount [-workers N] [-slow DUR] PATH...
 //
 // docs/homework/ipc.md states the task in full. This is the starter: the
-// naive version of lesson 12. Each task adds its file's words to a global
+// naive version of lesson 13. Each task adds its file's words to a global
 // counter, and the parent prints that counter at the end. Run it: the
 // total stays 0, because every worker process has its own copy of the
 // variable. Making the workers report to the parent is yours to do.

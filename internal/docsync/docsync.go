@@ -22,7 +22,7 @@
 // A number that prose quotes from a run sits between an inline quote marker
 // and its end, on one line:
 //
-//	Close took <!-- quote: lessons/testdata/runs/07-shutdown.txt `Close returned after (\S+)` -->300ms<!-- /quote -->.
+//	Close took <!-- quote: lessons/testdata/runs/08-shutdown.txt `Close returned after (\S+)` -->300ms<!-- /quote -->.
 //
 // The pattern between backquotes is a Go regular expression in multi-line
 // mode (^ and $ match at line ends; \n spans lines), matched against the

@@ -280,3 +280,43 @@ func TestPerformanceTableMatchesResults(t *testing.T) {
 	require.NoError(t, err)
 	require.Contains(t, string(page), "<!-- output: bench/results.txt -->")
 }
+
+// The lessons are numbered alike in the repository: titles, first lines,
+// the course map, and every link or hint that names a lesson by number.
+func TestLessonNumbers(t *testing.T) {
+	files, err := docsync.RefFiles(root)
+	require.NoError(t, err)
+	problems, err := docsync.LessonRefs(root, files...)
+	require.NoError(t, err)
+	for _, p := range problems {
+		t.Error(p)
+	}
+}
+
+// Each kind of numbering mistake is reported, with its file and line.
+func TestLessonNumbersReportMistakes(t *testing.T) {
+	dir := fixture(t)
+	write := func(name, text string) {
+		require.NoError(t, os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755))
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644))
+	}
+	write("lessons/99-demo/main.go", "// Lesson 99: demo.\npackage main\n")
+	write("lessons/testdata/99-demo.txtar", "# Lesson 99: its output.\nexec 99-demo\n")
+	write("docs/README.md", "| # | Lesson |\n|---|---|\n| 1 | [Demo](lessons/99-demo.md) |\n")
+	page, err := os.ReadFile(filepath.Join(dir, "docs/lessons/99-demo.md"))
+	require.NoError(t, err)
+	write("docs/lessons/99-demo.md", strings.Replace(string(page), "# Demo", "# 9. Demo", 1))
+	write("docs/hw.md", "Read [99. Demo](lessons/99-demo.md), [lesson 98](lessons/99-demo.md) and lessons/98-gone.\n")
+	write("grader/checks/x/01.txtar", "# hint: lesson 99 (docs/lessons/99-demo.md) is right; Lesson 9 (docs/lessons/99-demo.md) is not.\n")
+	files, err := docsync.RefFiles(dir)
+	require.NoError(t, err)
+	problems, err := docsync.LessonRefs(dir, files...)
+	require.NoError(t, err)
+	require.Equal(t, []string{
+		`docs/lessons/99-demo.md:1: should start with "# 99. ", not "# 9. Demo"`,
+		"docs/README.md:3: course map row 1 links to lesson 99-demo",
+		`docs/hw.md:1: lessons/98-gone is not a lesson`,
+		`docs/hw.md:1: "[lesson 98](lessons/99-demo.md)" says lesson 98 of lesson 99`,
+		`grader/checks/x/01.txtar:1: "Lesson 9 (docs/lessons/99-demo" says lesson 9 of lesson 99`,
+	}, problems)
+}

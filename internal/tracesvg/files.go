@@ -19,7 +19,7 @@ type Picture struct {
 }
 
 // Title is the title drawn on the picture of a trace file: for
-// docs/images/05-chunksize.trace.json, "Trace of lessons/05-chunksize".
+// docs/images/06-load-balance.trace.json, "Trace of lessons/06-load-balance".
 func Title(tracePath string) string {
 	return "Trace of lessons/" + strings.TrimSuffix(filepath.Base(tracePath), TraceSuffix)
 }

@@ -3,24 +3,20 @@
 // Map sends work to a worker process as messages through a pipe, and each
 // message costs a little: encoding, a system call, a wake-up on each side.
 // Chunksize(n) packs n inputs into one message; the worker runs them one
-// after the other and sends the n results back together. Fewer messages,
-// coarser load balancing. This lesson measures both effects.
+// after the other and sends the n results back together. This lesson
+// counts the messages and times the runs.
 //
 // The pool counts what it sends (p.Stats()): the lesson reads how many
 // chunks went to the workers during each run and checks the count against
-// the arithmetic, n inputs in chunks of c make ceil(n/c) chunks. A task that
-// reports the pid that ran it shows that a chunk never splits across
-// workers. Where a run is faster or slower than another, the lesson prints
-// the comparison as yes or no, and only where the margin is wide enough to
-// hold on a busy machine. With -trace file.json, the skewed run at the end is also
-// recorded as a trace (Config.Trace) that https://ui.perfetto.dev opens.
+// the arithmetic, n inputs in chunks of c make ceil(n/c) chunks. Where a
+// run is faster or slower than another, the lesson prints the comparison
+// as yes or no, and only where the margin is wide enough to hold on a busy
+// machine. Lesson 6 shows what big chunks cost when the items differ.
 package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
-	"os"
 	"slices"
 	"time"
 
@@ -46,27 +42,8 @@ var tiny = pool.NewTask("tiny", func(_ context.Context, n int) (int, error) {
 	return n + 1, nil
 })
 
-// whoAmI reports the worker that ran input n.
-var whoAmI = pool.NewTask("whoAmI", func(_ context.Context, n int) (int, error) {
-	return os.Getpid(), nil
-})
-
-// The skewed workload: one slow item and seven quick ones.
-const (
-	slow  = 300 * time.Millisecond
-	quick = 60 * time.Millisecond
-)
-
-// skewed sleeps for the given time: a workload where items differ.
-var skewed = pool.NewTask("skewed", func(_ context.Context, d time.Duration) (int, error) {
-	time.Sleep(d)
-	return 0, nil
-})
-
 func main() {
 	pool.Main()
-	traceFile := flag.String("trace", "", "write a trace of the skewed run to this `file` (JSON)")
-	flag.Parse()
 	ctx := context.Background()
 
 	p, err := pool.New(pool.Config{Workers: 4})
@@ -124,59 +101,6 @@ func main() {
 	}
 	// 5000 messages against 50: the margin is tens of times, on any load.
 	fmt.Printf("chunksize 100 was faster than chunksize 1: %s (%.1fx)\n", yes(took[100] < took[1]), took[1].Seconds()/took[100].Seconds())
-
-	// Which worker ran which input: with chunksize 4, inputs 0-3 share one
-	// pid, 4-7 share one, and so on.
-	fmt.Println("\n== Chunks stay together ==")
-	var pids []int
-	for pid, err := range pool.Map(ctx, p, whoAmI, slices.Values(seq(0, 12)), pool.Chunksize(4)) {
-		if err != nil {
-			panic(err)
-		}
-		pids = append(pids, pid)
-	}
-	for i := 0; i < len(pids); i += 4 {
-		fmt.Printf("inputs %d-%d ran in one worker: %v\n", i, i+3, allEqual(pids[i:i+4]))
-	}
-
-	// Big chunks balance badly when items differ: one slow item holds up
-	// the rest of its chunk while other workers sit idle.
-	fmt.Printf("\n== A skewed workload: one item of %d ms, seven of %d ms, 2 workers ==\n", slow.Milliseconds(), quick.Milliseconds())
-	work := []time.Duration{slow}
-	for range 7 {
-		work = append(work, quick)
-	}
-	cfg := pool.Config{Workers: 2}
-	if *traceFile != "" {
-		f, err := os.Create(*traceFile)
-		if err != nil {
-			panic(err)
-		}
-		defer f.Close()
-		cfg.Trace = f // written when the pool stops
-	}
-	p2, err := pool.New(cfg)
-	if err != nil {
-		panic(err)
-	}
-	for _, c := range []int{1, 4, 8} {
-		start, before := time.Now(), p2.Stats()
-		for _, err := range pool.Map(ctx, p2, skewed, slices.Values(work), pool.Chunksize(c)) {
-			if err != nil {
-				panic(err)
-			}
-		}
-		took[c] = time.Since(start)
-		fmt.Printf("chunksize %d: chunks sent %d (expected %d), busy workers %d, %v\n",
-			c, chunksSince(p2, before), expected(len(work), c), len(busy(p2, before)), took[c].Round(10*time.Millisecond))
-	}
-	// One worker doing all eight needs 720 ms; chunksize 1 about 420 ms
-	// (the slow item on one worker, the seven quick ones on the other).
-	// Chunksize 4 (480 ms) is too close to chunksize 1 to claim anything.
-	fmt.Println("chunksize 8 was slower than chunksize 1:", yes(took[8] > took[1]))
-	if err := p2.Close(); err != nil {
-		panic(err)
-	}
 }
 
 // expected is the arithmetic: n inputs in chunks of c make ceil(n/c) chunks.
@@ -190,17 +114,6 @@ func chunksSince(p *pool.Pool, before pool.Stats) int {
 		n += k - before.ChunksByPID[pid]
 	}
 	return n
-}
-
-// busy returns the pids of the workers that ran a chunk since before.
-func busy(p *pool.Pool, before pool.Stats) []int {
-	var pids []int
-	for pid, k := range p.Stats().ChunksByPID {
-		if k > before.ChunksByPID[pid] {
-			pids = append(pids, pid)
-		}
-	}
-	return pids
 }
 
 // seq returns lo, lo+1, ..., hi-1.
@@ -217,13 +130,4 @@ func yes(b bool) string {
 		return "yes"
 	}
 	return "no"
-}
-
-func allEqual(s []int) bool {
-	for _, v := range s {
-		if v != s[0] {
-			return false
-		}
-	}
-	return true
 }

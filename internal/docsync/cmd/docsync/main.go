@@ -4,7 +4,9 @@
 //	go run ./internal/docsync/cmd/docsync -check   # only report them (exit 1)
 //
 // Without file arguments it works on every Markdown file under docs/ of the
-// repository root given by -root (default: the current directory).
+// repository root given by -root (default: the current directory). Either
+// way it also checks that the lessons are numbered alike everywhere they
+// are named (docsync.LessonRefs), and exits 1 when they are not.
 package main
 
 import (
@@ -47,6 +49,22 @@ func main() {
 		default:
 			fmt.Printf("%s:%d: rewrote from %s\n", m.Doc, m.Line, m.Src)
 		}
+	}
+	// The lesson numbers are checked in both modes: they are for a person
+	// to fix.
+	files, err := docsync.RefFiles(*root)
+	if err == nil {
+		var problems []string
+		if problems, err = docsync.LessonRefs(*root, files...); err == nil {
+			for _, p := range problems {
+				fmt.Println(p)
+				failed = true
+			}
+		}
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "docsync:", err)
+		os.Exit(2)
 	}
 	if failed {
 		os.Exit(1)
