@@ -45,8 +45,8 @@ const (
 	cpuJobs  = 8
 	cpuSize  = 4_000_000
 	ioJobs   = 16
-	ioPause  = 50 * time.Millisecond
-	ioWorker = 16 // waiting needs no core, so more workers than cores pays
+	ioPause  = 200 * time.Millisecond // long beside starting 16 workers, even on a busy machine
+	ioWorker = 16                     // waiting needs no core, so more workers than cores pays
 )
 
 func main() {
