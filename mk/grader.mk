@@ -7,6 +7,7 @@
 #                              (without EX: the exercise your last check left unfinished)
 #   make watch [EX=primes]     check again each time you save; keys r, h, q
 #   make progress              where you are, from your last check (runs nothing)
+#   make reset EX=primes       put an exercise back to its starter, after asking (keeps a backup)
 #   make grade SUBMISSIONS=dir [OUT=grades] [JOBS=2]
 #   make validate              every solution full marks, every starter zero
 #   make release DIR=../kit    write the student kit
@@ -23,7 +24,7 @@ EX ?=
 OUT ?= grades
 JOBS ?= 2
 
-.PHONY: check hint watch progress grade validate release grader-test $(GRADER_BIN)
+.PHONY: check hint watch progress reset grade validate release grader-test $(GRADER_BIN)
 
 $(GRADER_BIN):
 	@test -x $@ || echo "building the grader (once; on a fresh machine it takes a few seconds) ..."
@@ -40,6 +41,10 @@ watch: $(if $(filter $(GRADER_BIN),$(GRADER)),$(GRADER_BIN))
 
 progress: $(if $(filter $(GRADER_BIN),$(GRADER)),$(GRADER_BIN))
 	@$(GRADER) progress
+
+reset: $(if $(filter $(GRADER_BIN),$(GRADER)),$(GRADER_BIN))
+	@$(if $(EX),,$(error name the exercise: make reset EX=primes))
+	@$(GRADER) reset $(EX)
 
 grade:
 	@$(if $(SUBMISSIONS),,$(error name the submissions: make grade SUBMISSIONS=path/to/class))

@@ -26,6 +26,7 @@ commands:
   hint [-kit DIR] [NAME]              show the next hint for exercise NAME (default: this folder's, or the unfinished one)
   watch [-ex NAME] [-poll]            check an exercise again each time you save (keys: r, h, q)
   progress                            where you are: points per exercise, the best so far, what is next
+  reset [-yes] NAME                   put exercise NAME back to its starter (your files are kept in .poolschool/backup)
   grade [flags] SUBMISSIONS -out DIR  grade a class (a folder of submissions) or one submission
   validate [-kit DIR]                 prove every solution scores full marks and every starter zero
   release [-kit DIR] DIR              write the student kit to DIR
@@ -63,6 +64,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return cmdWatch(args[1:], stdin, stdout, stderr)
 	case "progress":
 		err = cmdProgress(args[1:], stdout)
+	case "reset":
+		err = cmdReset(args[1:], stdin, stdout)
 	case "grade":
 		return cmdGrade(args[1:], stdout, stderr)
 	case "validate":
