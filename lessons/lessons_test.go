@@ -5,6 +5,7 @@
 package lessons_test
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/rogpeppe/go-internal/testscript"
+	"github.com/rogpeppe/go-internal/txtar"
 )
 
 // binDir holds the lesson binaries, built once by TestMain.
@@ -341,4 +343,73 @@ func maskRace(s string) string {
 		s = m.re.ReplaceAllString(s, m.with)
 	}
 	return s
+}
+
+// A claim a lesson prints is checked, not masked: the lesson edited in a
+// copy (through go build -overlay, so the tree is untouched) prints
+// something its golden file does not accept.
+func TestEditedLessonFailsItsGolden(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds edited lessons; skipped under -short")
+	}
+	edits := []struct {
+		lesson, old, new string
+		shows            string // a line the edited lesson prints, which the golden lacks
+	}{
+		{"08-shutdown", "pool.ShutdownOptions{Wait: false}", "pool.ShutdownOptions{Wait: true}",
+			"Shutdown returned before the tasks finished: no"},
+		{"08-shutdown", "const napTime = 100 * time.Millisecond", "const napTime = 200 * time.Millisecond",
+			"3 tasks of 200 ms"},
+	}
+	for _, e := range edits {
+		t.Run(e.lesson+": "+e.new, func(t *testing.T) {
+			src := filepath.Join(e.lesson, "main.go")
+			orig, err := os.ReadFile(src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(string(orig), e.old) {
+				t.Fatalf("%s no longer holds %q; update this test", src, e.old)
+			}
+			dir := t.TempDir()
+			edited := filepath.Join(dir, "main.go")
+			if err := os.WriteFile(edited, []byte(strings.Replace(string(orig), e.old, e.new, 1)), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			abs, _ := filepath.Abs(src)
+			overlay := filepath.Join(dir, "overlay.json")
+			b, _ := json.Marshal(map[string]map[string]string{"Replace": {abs: edited}})
+			if err := os.WriteFile(overlay, b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			bin := filepath.Join(dir, e.lesson)
+			if out, err := exec.Command("go", "build", "-overlay", overlay, "-o", bin, "./"+e.lesson).CombinedOutput(); err != nil {
+				t.Fatalf("building the edited lesson: %v\n%s", err, out)
+			}
+			out, err := exec.Command(bin).Output()
+			if err != nil {
+				t.Fatalf("running the edited lesson: %v", err)
+			}
+			got := normalize(string(out), nil)
+			ar, err := txtar.ParseFile(filepath.Join("testdata", e.lesson+".txtar"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want string
+			for _, f := range ar.Files {
+				if f.Name == "want.txt" {
+					want = string(f.Data)
+				}
+			}
+			if want == "" {
+				t.Fatal("the golden file has no want.txt")
+			}
+			if got == want {
+				t.Fatalf("the edited lesson still matches its golden file")
+			}
+			if !strings.Contains(got, e.shows) || strings.Contains(want, e.shows) {
+				t.Errorf("the edited lesson should print %q, which the golden lacks; it printed:\n%s", e.shows, got)
+			}
+		})
+	}
 }
