@@ -47,7 +47,7 @@ type Config struct {
 	// Workers is the most workers the pool runs at once; 0 means the CPUs
 	// this process may use: runtime.GOMAXPROCS(0), which Go sets from the
 	// affinity mask and a container's CPU quota (cgroup v1 and v2), where
-	// runtime.NumCPU() would count every CPU of the host. Workers start on
+	// runtime.NumCPU() follows the mask but not the quota. Workers start on
 	// demand and idle ones are reused. Negative is an error.
 	Workers int
 
@@ -182,8 +182,8 @@ func New(cfg Config) (*Pool, error) {
 	}
 	if p.size == 0 {
 		// Go's default GOMAXPROCS is the CPUs this process may use: it
-		// follows the affinity mask and a container's CPU quota, where
-		// runtime.NumCPU() counts the host's CPUs.
+		// follows the affinity mask and a container's CPU quota;
+		// runtime.NumCPU() ignores the quota.
 		p.size = runtime.GOMAXPROCS(0)
 	}
 	if p.cfg.WorkerProcs == 0 {
