@@ -159,6 +159,9 @@ func targets(r *Report) []Target {
 			}
 		}
 	}
+	cp, cf := m("map_cpu_1", Processes), m("map_cpu_1", Floor)
+	add("CPU per item at chunksize 1: at most 3x the floor's CPU per message", cp/cf <= 3,
+		"%.1f µs against the floor's %.1f µs: %.2fx", cp, cf, cp/cf)
 	ma := m("map_auto", Processes)
 	add("AutoChunksize: ≥80% of the best fixed chunk size's tasks/s on the identity Map", ma/best >= 0.8,
 		"%.2f of chunksize %s's rate", ma/best, bestC)

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/poolschool/poolschool/pool"
@@ -33,7 +34,8 @@ func workloads(sz sizes) []workload {
 	for _, c := range sz.chunksizes {
 		mapw.rows = append(mapw.rows, row{"map_" + itoa(c), fmt.Sprintf("Map identity %d ints, chunksize %d", sz.mapN, c), "tasks/s", true})
 	}
-	mapw.rows = append(mapw.rows, row{"map_auto", fmt.Sprintf("Map identity %d ints, AutoChunksize", sz.mapN), "tasks/s", true})
+	mapw.rows = append(mapw.rows, row{"map_auto", fmt.Sprintf("Map identity %d ints, AutoChunksize", sz.mapN), "tasks/s", true},
+		row{"map_cpu_1", "CPU per item at chunksize 1, parent and workers (getrusage)", "µs", false})
 	ws = append(ws, mapw,
 		workload{name: "primes", rows: []row{
 			{"primes_eff1", fmt.Sprintf("primes < %d in %d chunks: efficiency, 1 worker", sz.primeLimit, sz.primeChunks), "ratio", true},
@@ -289,6 +291,7 @@ func runMap(h *harness, impl Impl) (map[string]float64, string, error) {
 			}
 			out[key] = r["rate"]
 		case Floor:
+			cpu0 := cpuTime()
 			fs, err := startFloors(floorInts, Workers)
 			if err != nil {
 				return nil, "", err
@@ -311,12 +314,19 @@ func runMap(h *harness, impl Impl) (map[string]float64, string, error) {
 				return nil, "", err
 			}
 			out[key] = float64(n) / took.Seconds()
+			if c == 1 {
+				out["map_cpu_1"] = (cpuTime() - cpu0).Seconds() * 1e6 / float64(n)
+			}
 		default:
+			cpu0 := cpuTime()
 			rate, err := mapRate(impl, n, pool.Chunksize(c))
 			if err != nil {
 				return nil, "", err
 			}
 			out[key] = rate
+			if c == 1 {
+				out["map_cpu_1"] = (cpuTime() - cpu0).Seconds() * 1e6 / float64(n)
+			}
 		}
 	}
 	if impl == Processes || impl == Goroutines {
@@ -806,4 +816,16 @@ func memoryMiB(pid int) (map[string]float64, error) {
 		return nil, fmt.Errorf("/proc/%d/smaps_rollup has no Rss and Pss lines", pid)
 	}
 	return out, nil
+}
+
+// cpuTime is the CPU time, user and system, of this process and of its
+// children that have exited and been waited for: measured around a run
+// that starts and closes its worker processes, it is the run's whole cost,
+// which a busy machine disturbs less than the wall time.
+func cpuTime() time.Duration {
+	var self, kids syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &self)
+	syscall.Getrusage(syscall.RUSAGE_CHILDREN, &kids)
+	tv := func(t syscall.Timeval) time.Duration { return time.Duration(t.Nano()) }
+	return tv(self.Utime) + tv(self.Stime) + tv(kids.Utime) + tv(kids.Stime)
 }
