@@ -33,11 +33,7 @@ func cmdHint(args []string, stdout io.Writer) error {
 	if fl.NArg() > 1 {
 		return usageErr("name one exercise, like \"grader hint primes\" (make hint EX=primes)")
 	}
-	k, err := kit.Find(*kitDir)
-	if err != nil {
-		return err
-	}
-	all, err := k.Exercises()
+	k, all, err := openExercises(*kitDir, "")
 	if err != nil {
 		return err
 	}

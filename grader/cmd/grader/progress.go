@@ -5,7 +5,6 @@ import (
 	"io"
 	"strings"
 
-	"github.com/poolschool/poolschool/grader/kit"
 	"github.com/poolschool/poolschool/grader/render"
 	"github.com/poolschool/poolschool/grader/result"
 )
@@ -19,11 +18,7 @@ func cmdProgress(args []string, stdout io.Writer) error {
 	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
 		return usageErr("progress takes no arguments, only -kit DIR; run \"grader progress\" (make progress)")
 	}
-	k, err := kit.Find(*kitDir)
-	if err != nil {
-		return err
-	}
-	all, err := k.Exercises()
+	k, all, err := openExercises(*kitDir, "")
 	if err != nil {
 		return err
 	}

@@ -26,17 +26,9 @@ func cmdReset(args []string, stdin io.Reader, stdout io.Writer) error {
 	if fl.NArg() != 1 {
 		return usageErr("name one exercise, like \"grader reset primes\" (make reset EX=primes)")
 	}
-	k, err := kit.Find(*kitDir)
+	k, exs, err := openExercises(*kitDir, fl.Arg(0))
 	if err != nil {
 		return err
-	}
-	all, err := k.Exercises()
-	if err != nil {
-		return err
-	}
-	exs, err := kit.Select(all, fl.Args())
-	if err != nil {
-		return usageErr("%v", err)
 	}
 	name := exs[0].Name
 	starters, err := k.Starters()

@@ -38,11 +38,7 @@ func cmdWatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if *interval <= 0 {
 		return exitCode(usageErr("-interval must be positive, like 1s"), stderr)
 	}
-	k, err := kit.Find(*kitDir)
-	if err != nil {
-		return exitCode(err, stderr)
-	}
-	all, err := k.Exercises()
+	k, all, err := openExercises(*kitDir, "")
 	if err != nil {
 		return exitCode(err, stderr)
 	}
