@@ -117,7 +117,7 @@ func (p *Pool) workerGoneLocked(w *worker, death *WorkerError) {
 		p.workers = slices.Delete(p.workers, i, i+1)
 	}
 	switch {
-	case death.Initializer:
+	case death.Initializer && death.Reason == "" && p.killing == nil:
 		p.breakLocked(death)
 	case death.Startup && death.Reason == "" && p.killing == nil && !p.anyReadyLocked():
 		for _, c := range p.queue.drain() {
