@@ -47,6 +47,12 @@ func gradescopeVisibility(v string) string {
 // specification: passed/failed status per test (skipped and errors are
 // failed with the reason in the output), text output, hidden checks
 // visible after publication.
+//
+// Nothing a student may read before publication tells of a hidden check:
+// the top-level output, which students always see, counts the visible
+// checks only, and when there are hidden checks the top-level visibility,
+// which governs the overall score (it counts them), is after_published;
+// each test's own visibility overrides it for that test.
 func Gradescope(r *result.Report) GradescopeResults {
 	got, max := r.Score()
 	out := GradescopeResults{
@@ -56,7 +62,12 @@ func Gradescope(r *result.Report) GradescopeResults {
 		Tests: []GradescopeTest{},
 	}
 	var head []string
-	head = append(head, fmt.Sprintf("Total: %s/%s points", result.Points(got), result.Points(max)))
+	if vgot, vmax, hidden := visibleScore(r); hidden {
+		out.Visibility = gradescopeVisibility("hidden")
+		head = append(head, fmt.Sprintf("Visible checks: %s/%s points; the hidden checks show when the grades are published", result.Points(vgot), result.Points(vmax)))
+	} else {
+		head = append(head, fmt.Sprintf("Total: %s/%s points", result.Points(got), result.Points(max)))
+	}
 	head = append(head, r.Notes...)
 	if r.Error != "" {
 		head = append(head, "error: "+r.Error)
@@ -74,6 +85,20 @@ func Gradescope(r *result.Report) GradescopeResults {
 		out.Tests = append(out.Tests, t)
 	}
 	return out
+}
+
+// visibleScore returns the points earned and available on the visible
+// checks, and whether the report has any hidden check.
+func visibleScore(r *result.Report) (got, max float64, hidden bool) {
+	for _, c := range r.Checks() {
+		if c.Visibility == "hidden" {
+			hidden = true
+			continue
+		}
+		got += c.Score
+		max += c.MaxScore
+	}
+	return got, max, hidden
 }
 
 // WriteGradescope writes results.json.
