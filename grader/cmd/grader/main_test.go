@@ -98,6 +98,47 @@ func ziplist(args []string) int {
 	return 0
 }
 
+// zipdir writes the files below a folder, named relative to it, into a
+// zip: zipdir SRC FILE.
+func zipdir(args []string) int {
+	if len(args) != 2 {
+		fmt.Fprintln(os.Stderr, "usage: zipdir SRC FILE")
+		return 2
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	err := filepath.WalkDir(args[0], func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, err := filepath.Rel(args[0], p)
+		if err != nil {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		w, err := zw.Create(filepath.ToSlash(rel))
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(data)
+		return err
+	})
+	if err == nil {
+		err = zw.Close()
+	}
+	if err == nil {
+		err = os.WriteFile(args[1], buf.Bytes(), 0o644)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "zipdir:", err)
+		return 1
+	}
+	return 0
+}
+
 // unzipone prints one entry of a zip: unzipone FILE NAME.
 func unzipone(args []string) int {
 	if len(args) != 2 {
@@ -434,6 +475,7 @@ func TestMain(m *testing.M) {
 		"ziplist":    func() { os.Exit(ziplist(os.Args[1:])) },
 		"yamlcheck":  func() { os.Exit(yamlcheck(os.Args[1:])) },
 		"unzipone":   func() { os.Exit(unzipone(os.Args[1:])) },
+		"zipdir":     func() { os.Exit(zipdir(os.Args[1:])) },
 		"gsvalidate": func() { os.Exit(gsvalidate(os.Args[1:])) },
 		"nooverlap":  func() { os.Exit(nooverlap(os.Args[1:])) },
 		"mutate":     func() { os.Exit(mutate(os.Args[1:])) },
