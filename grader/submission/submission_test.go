@@ -151,3 +151,36 @@ func TestIDMapFile(t *testing.T) {
 	require.ErrorContains(t, err, "is not a map of student ids")
 	require.ErrorContains(t, err, "repair it, or remove it")
 }
+
+// An entry whose name holds escapes, control characters or spaces is
+// graded under a sanitised id, and the problems say which entry became
+// which id, with the name spelt out; its form is read from the name as a
+// terminal shows it.
+func TestScanOddNames(t *testing.T) {
+	dir := t.TempDir()
+	names := []string{"red\x1b[31m.zip\x1b[0m", "\x1b]0;pwned\x07mallory.zip", "Tampered Tess", "bell\a.tar.gz", "ada.zip"}
+	for _, n := range names[:2] {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, n), []byte("PK"), 0o644))
+	}
+	require.NoError(t, os.Mkdir(filepath.Join(dir, names[2]), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, names[3]), []byte("x"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, names[4]), []byte("PK"), 0o644))
+	subs, problems, err := Scan(dir, NewIDMap())
+	require.NoError(t, err)
+	got := map[string]string{}
+	for _, s := range subs {
+		got[filepath.Base(s.Path)] = s.ID + " " + string(s.Kind)
+	}
+	require.Equal(t, map[string]string{
+		"red\x1b[31m.zip\x1b[0m": "red zip", "\x1b]0;pwned\x07mallory.zip": "mallory zip",
+		"Tampered Tess": "tampered-tess folder", "bell\a.tar.gz": "bell tar.gz", "ada.zip": "ada zip",
+	}, got)
+	require.Equal(t, []string{
+		`"\x1b]0;pwned\amallory.zip" is graded as "mallory": its name is not an id as it is`,
+		`"Tampered Tess" is graded as "tampered-tess": its name is not an id as it is`,
+		`"bell\a.tar.gz" is graded as "bell": its name is not an id as it is`,
+		`"red\x1b[31m.zip\x1b[0m" is graded as "red": its name is not an id as it is`,
+	}, problems)
+	require.Equal(t, `"a\x1b[2Jb"`, ShowName("a\x1b[2Jb"))
+	require.Equal(t, "Tampered Tess", ShowName("Tampered Tess"))
+}

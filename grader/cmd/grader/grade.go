@@ -291,7 +291,7 @@ func singleID(ids *submission.IDMap, entry, forced, idFile string) (string, erro
 	}
 	id := submission.ID(entry)
 	if h := ids.Holders(id); len(h) > 0 {
-		return "", usageErr("%s would be graded as %q, which %s gives to %s; to replace that student's record pass -id %s, or pass -id with a new id", entry, id, idFile, h[0], id)
+		return "", usageErr("%s would be graded as %q, which %s gives to %s; to replace that student's record pass -id %s, or pass -id with a new id", submission.ShowName(entry), id, idFile, submission.ShowName(h[0]), id)
 	}
 	return id, nil
 }
@@ -436,7 +436,7 @@ func (g *grading) writeClass() ([]*result.Report, error) {
 			return err
 		}
 		if len(notes) > 0 {
-			_, err := fmt.Fprintf(w, "\nClass folder problems:\n%s", render.Text(indentLines(string(notes))))
+			_, err := fmt.Fprintf(w, "\nClass folder notes:\n%s", render.Text(indentLines(string(notes))))
 			return err
 		}
 		return nil

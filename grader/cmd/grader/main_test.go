@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -134,6 +135,25 @@ func zipdir(args []string) int {
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "zipdir:", err)
+		return 1
+	}
+	return 0
+}
+
+// mvq renames a file to a name written with Go's escapes (\x1b, \a), so
+// that a script can make names with escapes and control characters:
+// mvq SRC DST.
+func mvq(args []string) int {
+	if len(args) != 2 {
+		fmt.Fprintln(os.Stderr, "usage: mvq SRC DST")
+		return 2
+	}
+	dst, err := strconv.Unquote(`"` + args[1] + `"`)
+	if err == nil {
+		err = os.Rename(args[0], dst)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "mvq:", err)
 		return 1
 	}
 	return 0
@@ -476,6 +496,7 @@ func TestMain(m *testing.M) {
 		"yamlcheck":  func() { os.Exit(yamlcheck(os.Args[1:])) },
 		"unzipone":   func() { os.Exit(unzipone(os.Args[1:])) },
 		"zipdir":     func() { os.Exit(zipdir(os.Args[1:])) },
+		"mvq":        func() { os.Exit(mvq(os.Args[1:])) },
 		"gsvalidate": func() { os.Exit(gsvalidate(os.Args[1:])) },
 		"nooverlap":  func() { os.Exit(nooverlap(os.Args[1:])) },
 		"mutate":     func() { os.Exit(mutate(os.Args[1:])) },
