@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/poolschool/poolschool/grader/result"
 )
@@ -25,7 +26,7 @@ type GradescopeTest struct {
 // /autograder/results/results.json.
 type GradescopeResults struct {
 	Score            float64          `json:"score"`
-	ExecutionTime    float64          `json:"execution_time"`
+	ExecutionTime    int              `json:"execution_time"` // whole seconds, as the specification shows
 	Output           string           `json:"output"`
 	OutputFormat     string           `json:"output_format"`
 	TestOutputFormat string           `json:"test_output_format"`
@@ -56,7 +57,7 @@ func gradescopeVisibility(v string) string {
 func Gradescope(r *result.Report) GradescopeResults {
 	got, max := r.Score()
 	out := GradescopeResults{
-		Score: got, ExecutionTime: r.Duration.Seconds(),
+		Score: got, ExecutionTime: int(r.Duration.Round(time.Second) / time.Second),
 		OutputFormat: "text", TestOutputFormat: "text",
 		Visibility: "visible", StdoutVisibility: "hidden",
 		Tests: []GradescopeTest{},

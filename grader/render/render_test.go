@@ -260,3 +260,12 @@ func TestGradescopeHidesHiddenChecks(t *testing.T) {
 	require.Equal(t, "after_published", g.Visibility)
 	require.Equal(t, "after_published", g.Tests[3].Visibility)
 }
+
+// Gradescope's execution_time is whole seconds, as its specification shows.
+func TestGradescopeExecutionTime(t *testing.T) {
+	r := report()
+	r.Duration = 2600 * time.Millisecond
+	var b bytes.Buffer
+	require.NoError(t, WriteGradescope(&b, r))
+	require.Contains(t, b.String(), "\n  \"execution_time\": 3,\n")
+}

@@ -81,7 +81,9 @@ func noprocs(args []string) int {
 	return 0
 }
 
-// ziplist prints the names and modes of a zip's entries: ziplist FILE.
+// ziplist prints the names and modes of a zip's entries, and fails when an
+// entry's DOS date is not a valid date (month or day 0, as a zero time
+// gives: "1980-00-00"): ziplist FILE.
 func ziplist(args []string) int {
 	if len(args) != 1 {
 		fmt.Fprintln(os.Stderr, "usage: ziplist FILE")
@@ -93,8 +95,17 @@ func ziplist(args []string) int {
 		return 1
 	}
 	defer zr.Close()
+	bad := 0
 	for _, f := range zr.File {
 		fmt.Printf("%s %s\n", f.Mode(), f.Name)
+		d := f.ModifiedDate //nolint:staticcheck // the raw DOS date is what is checked
+		if month, day := d>>5&0xf, d&0x1f; month < 1 || month > 12 || day < 1 {
+			fmt.Fprintf(os.Stderr, "ziplist: %s has the invalid DOS date %d-%02d-%02d\n", f.Name, 1980+int(d>>9), month, day)
+			bad++
+		}
+	}
+	if bad > 0 {
+		return 1
 	}
 	return 0
 }
@@ -203,7 +214,7 @@ func gsvalidate(args []string) int {
 	}
 	var doc struct {
 		Score            *float64 `json:"score"`
-		ExecutionTime    float64  `json:"execution_time"`
+		ExecutionTime    *int     `json:"execution_time"` // whole seconds
 		Output           string   `json:"output"`
 		OutputFormat     string   `json:"output_format"`
 		TestOutputFormat string   `json:"test_output_format"`
