@@ -51,8 +51,8 @@ func cmdGrade(args []string, stdout, stderr io.Writer) int {
 	resultsJSON := fs.String("results-json", "", "single submission only: also write Gradescope's results.json here")
 	forcedID := fs.String("id", "", "single submission only: grade it as this student id, replacing that student's record")
 	maxTimeout := fs.Duration("max-timeout", 0, "cap every check's time limit (for quick trial runs)")
-	if err := fs.Parse(args); err != nil {
-		return exitCode(usageErr("%v", err), stderr)
+	if err := parseFlags(fs, args, stderr); err != nil {
+		return exitCode(err, stderr)
 	}
 	if fs.NArg() != 1 {
 		return exitCode(usageErr("name one class folder or one submission, like \"grader grade -out grades submissions/\""), stderr)
@@ -63,14 +63,20 @@ func cmdGrade(args []string, stdout, stderr io.Writer) int {
 	if *uidBase < 1000 || *uidBase > 1<<30 {
 		return exitCode(usageErr("-uid-base %d is out of range; use an unused uid range above 1000", *uidBase), stderr)
 	}
+	if *resultsJSON != "" {
+		if fi, err := os.Stat(filepath.Dir(*resultsJSON)); err != nil || !fi.IsDir() {
+			return exitCode(usageErr("-results-json %s: there is no folder %s; create it first", *resultsJSON, filepath.Dir(*resultsJSON)), stderr)
+		}
+	}
 	start := time.Now()
-	g, cleanup, err := prepare(*kitDir, *exName, *outDir, *uidBase)
+	// Every input is checked before anything is written: the submissions
+	// and their ids first, then the kit (prepare makes the results folder
+	// last).
+	out, err := filepath.Abs(*outDir)
 	if err != nil {
 		return exitCode(err, stderr)
 	}
-	defer cleanup()
-	capTimeouts(g.exs, *maxTimeout)
-	ids, err := classIDs(g.out)
+	ids, err := classIDs(out)
 	if err != nil {
 		return exitCode(err, stderr)
 	}
@@ -78,6 +84,12 @@ func cmdGrade(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return exitCode(err, stderr)
 	}
+	g, cleanup, err := prepare(*kitDir, *exName, *outDir, *uidBase)
+	if err != nil {
+		return exitCode(err, stderr)
+	}
+	defer cleanup()
+	capTimeouts(g.exs, *maxTimeout)
 	if err := ids.WriteFile(filepath.Join(g.out, submission.IDFile)); err != nil {
 		return exitCode(err, stderr)
 	}
@@ -242,6 +254,9 @@ func workParent() string {
 // the files a student uploaded). forced is the -id of a single submission.
 func findSubmissions(p string, one bool, ids *submission.IDMap, forced, idFile string) (subs []submission.Submission, problems []string, single bool, err error) {
 	kind, err := submission.KindOf(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, false, usageErr("%s: no such file or folder; name a class folder or one submission", p)
+	}
 	if err != nil {
 		return nil, nil, false, fmt.Errorf("%s: %v", p, err)
 	}
