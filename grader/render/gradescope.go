@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/poolschool/poolschool/grader/result"
 )
@@ -25,7 +26,7 @@ type GradescopeTest struct {
 // /autograder/results/results.json.
 type GradescopeResults struct {
 	Score            float64          `json:"score"`
-	ExecutionTime    float64          `json:"execution_time"`
+	ExecutionTime    int              `json:"execution_time"` // whole seconds, as the specification shows
 	Output           string           `json:"output"`
 	OutputFormat     string           `json:"output_format"`
 	TestOutputFormat string           `json:"test_output_format"`
@@ -47,16 +48,27 @@ func gradescopeVisibility(v string) string {
 // specification: passed/failed status per test (skipped and errors are
 // failed with the reason in the output), text output, hidden checks
 // visible after publication.
+//
+// Nothing a student may read before publication tells of a hidden check:
+// the top-level output, which students always see, counts the visible
+// checks only, and when there are hidden checks the top-level visibility,
+// which governs the overall score (it counts them), is after_published;
+// each test's own visibility overrides it for that test.
 func Gradescope(r *result.Report) GradescopeResults {
 	got, max := r.Score()
 	out := GradescopeResults{
-		Score: got, ExecutionTime: r.Duration.Seconds(),
+		Score: got, ExecutionTime: int(r.Duration.Round(time.Second) / time.Second),
 		OutputFormat: "text", TestOutputFormat: "text",
 		Visibility: "visible", StdoutVisibility: "hidden",
 		Tests: []GradescopeTest{},
 	}
 	var head []string
-	head = append(head, fmt.Sprintf("Total: %s/%s points", result.Points(got), result.Points(max)))
+	if vgot, vmax, hidden := visibleScore(r); hidden {
+		out.Visibility = gradescopeVisibility("hidden")
+		head = append(head, fmt.Sprintf("Visible checks: %s/%s points; the hidden checks show when the grades are published", result.Points(vgot), result.Points(vmax)))
+	} else {
+		head = append(head, fmt.Sprintf("Total: %s/%s points", result.Points(got), result.Points(max)))
+	}
 	head = append(head, r.Notes...)
 	if r.Error != "" {
 		head = append(head, "error: "+r.Error)
@@ -74,6 +86,20 @@ func Gradescope(r *result.Report) GradescopeResults {
 		out.Tests = append(out.Tests, t)
 	}
 	return out
+}
+
+// visibleScore returns the points earned and available on the visible
+// checks, and whether the report has any hidden check.
+func visibleScore(r *result.Report) (got, max float64, hidden bool) {
+	for _, c := range r.Checks() {
+		if c.Visibility == "hidden" {
+			hidden = true
+			continue
+		}
+		got += c.Score
+		max += c.MaxScore
+	}
+	return got, max, hidden
 }
 
 // WriteGradescope writes results.json.

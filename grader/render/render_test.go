@@ -2,6 +2,9 @@ package render
 
 import (
 	"bytes"
+	"encoding/json"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -169,4 +172,100 @@ func TestLive(t *testing.T) {
 			require.Contains(t, got, "Greet (greet)\n  building greet ...\n  :) a")
 		}
 	}
+}
+
+// studentView is what a student may read of a results.json before the
+// grades are published: the top-level output always, the other top-level
+// fields when the top-level visibility is visible or unset, and every
+// field of each test whose visibility is visible or unset (a test without
+// one takes the top-level visibility). It returns the strings and numbers
+// found there.
+func studentView(t *testing.T, data []byte) (texts []string, numbers []float64) {
+	t.Helper()
+	var doc map[string]any
+	require.NoError(t, json.Unmarshal(data, &doc))
+	shown := func(v any) bool { return v == nil || v == "visible" }
+	var walk func(v any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case string:
+			texts = append(texts, v)
+		case float64:
+			numbers = append(numbers, v)
+		case []any:
+			for _, e := range v {
+				walk(e)
+			}
+		case map[string]any:
+			for _, e := range v {
+				walk(e)
+			}
+		}
+	}
+	walk(doc["output"])
+	top := doc["visibility"]
+	for k, v := range doc {
+		if k != "tests" && k != "output" && shown(top) {
+			walk(v)
+		}
+	}
+	tests, _ := doc["tests"].([]any)
+	for _, tc := range tests {
+		tc := tc.(map[string]any)
+		vis, ok := tc["visibility"]
+		if !ok {
+			vis = top
+		}
+		if shown(vis) {
+			walk(tc)
+		}
+	}
+	return texts, numbers
+}
+
+// Before publication a student learns nothing of the hidden checks from
+// results.json: not their names, not their points, not a total that
+// counts them.
+func TestGradescopeHidesHiddenChecks(t *testing.T) {
+	r := &result.Report{Student: "s", Duration: 2 * time.Second, Exercises: []result.Exercise{{Name: "primes", Title: "Primes", Checks: []result.Check{
+		{Exercise: "primes", ID: "01-small", Number: "1.1", Title: "small ranges", Status: result.Passed, Score: 1, MaxScore: 1, Visibility: "visible"},
+		{Exercise: "primes", ID: "02-usage", Number: "1.2", Title: "explains its usage", Status: result.Failed, MaxScore: 3, Visibility: "visible", Reason: "no usage line"},
+		{Exercise: "primes", ID: "03-secret-big", Number: "1.3", Title: "a secret big range", Status: result.Passed, Score: 7, MaxScore: 7, Visibility: "hidden"},
+		{Exercise: "primes", ID: "04-secret-overflow", Number: "1.4", Title: "a secret overflow", Status: result.Failed, MaxScore: 13, Visibility: "hidden", Reason: "overflowed at 4294967296"},
+	}}}}
+	var b bytes.Buffer
+	require.NoError(t, WriteGradescope(&b, r))
+	texts, numbers := studentView(t, b.Bytes())
+	require.NotEmpty(t, texts)
+	// Hidden: 7 and 13 points, 7/20 earned; in all: 8/24 points.
+	forbidden := map[float64]bool{7: true, 13: true, 20: true, 8: true, 24: true, 4294967296: true}
+	num := regexp.MustCompile(`\d+(\.\d+)?`)
+	for _, s := range texts {
+		for _, word := range []string{"secret", "overflow", "03-", "04-", "1.3", "1.4"} {
+			require.NotContains(t, s, word, "a student sees %q before publication", s)
+		}
+		for _, n := range num.FindAllString(s, -1) {
+			f, err := strconv.ParseFloat(n, 64)
+			require.NoError(t, err)
+			numbers = append(numbers, f)
+		}
+	}
+	for _, n := range numbers {
+		require.False(t, forbidden[n], "a student sees the number %g before publication in %q", n, texts)
+	}
+	require.Contains(t, texts, "Visible checks: 1/4 points; the hidden checks show when the grades are published")
+	// The hidden checks are still all there once published.
+	g := Gradescope(r)
+	require.Equal(t, 8.0, g.Score)
+	require.Equal(t, "after_published", g.Visibility)
+	require.Equal(t, "after_published", g.Tests[3].Visibility)
+}
+
+// Gradescope's execution_time is whole seconds, as its specification shows.
+func TestGradescopeExecutionTime(t *testing.T) {
+	r := report()
+	r.Duration = 2600 * time.Millisecond
+	var b bytes.Buffer
+	require.NoError(t, WriteGradescope(&b, r))
+	require.Contains(t, b.String(), "\n  \"execution_time\": 3,\n")
 }

@@ -8,19 +8,14 @@ import (
 	"strings"
 )
 
-// ID turns a submission's file or folder name into a student id: the
-// archive suffix is dropped, letters are lower-cased, anything but letters,
-// digits, dots, dashes and underscores becomes a dash, and the result is at
-// most 64 characters. A name with nothing usable becomes "student".
+// ID turns a submission's file or folder name into a student id: escape
+// sequences and control characters are dropped, then the archive suffix,
+// letters are lower-cased, anything but letters, digits, dots, dashes and
+// underscores becomes a dash, and the result is at most 64 characters. A
+// name with nothing usable becomes "student".
 func ID(name string) string {
-	for _, suf := range []string{".tar.gz", ".tgz", ".zip", ".git"} {
-		if strings.HasSuffix(strings.ToLower(name), suf) {
-			name = name[:len(name)-len(suf)]
-			break
-		}
-	}
 	var b strings.Builder
-	for _, r := range strings.ToLower(name) {
+	for _, r := range strings.ToLower(stem(name)) {
 		switch {
 		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '.', r == '_', r == '-':
 			b.WriteRune(r)
@@ -48,7 +43,7 @@ func KindOf(p string) (Kind, error) {
 	if err != nil {
 		return "", err
 	}
-	lower := strings.ToLower(p)
+	lower := strings.ToLower(visible(filepath.Base(p)))
 	switch {
 	case fi.Mode()&os.ModeSymlink != 0:
 		return "", fmt.Errorf("a symlink; submissions must be real files or folders")
@@ -73,11 +68,16 @@ func KindOf(p string) (Kind, error) {
 	return "", fmt.Errorf("not a submission (expected a folder, a git repository, a .zip or a .tar.gz)")
 }
 
-// Scan lists the submissions in a class folder. Entries that are not
-// submissions (stray files, symlinks, empty archives) are returned as
-// problems, one line each; two entries with the same id are both kept,
-// the later one with a "-2" (then "-3"...) suffix, and reported.
-func Scan(dir string) (subs []Submission, problems []string, err error) {
+// Scan lists the submissions in a class folder and gives each its
+// student id. An entry that known maps gets its id from there; every other
+// entry gets ID(name), with a "-2" (then "-3"...) suffix when an entry of
+// this run or of known already holds that id, and the clash is reported.
+// The ids given are recorded in known. Entries that are not submissions
+// (stray files, symlinks, empty archives) are returned as problems, one
+// line each, and so is every entry whose name is not an id as it is
+// (escapes, control characters, spaces), with the id it is graded under.
+// Names in these lines are quoted where they would not print as they are.
+func Scan(dir string, known *IDMap) (subs []Submission, problems []string, err error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, nil, fmt.Errorf("reading the class folder: %w", err)
@@ -87,28 +87,77 @@ func Scan(dir string) (subs []Submission, problems []string, err error) {
 		names = append(names, e.Name())
 	}
 	sort.Strings(names)
-	taken := map[string]string{}
+	said := map[string]string{} // entry → the problem with it
+	var found []Submission
 	for _, n := range names {
 		if strings.HasPrefix(n, ".") {
-			problems = append(problems, fmt.Sprintf("%s: skipped, hidden entry", clip(n)))
+			said[n] = fmt.Sprintf("%s: skipped, hidden entry", ShowName(n))
 			continue
 		}
 		p := filepath.Join(dir, n)
 		kind, err := KindOf(p)
 		if err != nil {
-			problems = append(problems, fmt.Sprintf("%s: skipped, %v", clip(n), err))
+			said[n] = fmt.Sprintf("%s: skipped, %v", ShowName(n), err)
 			continue
 		}
-		id := ID(n)
-		if prev, dup := taken[id]; dup {
-			base := id
-			for i := 2; taken[id] != ""; i++ {
-				id = fmt.Sprintf("%s-%d", base, i)
-			}
-			problems = append(problems, fmt.Sprintf("%s and %s both map to id %q; graded separately as %q and %q", clip(prev), clip(n), base, base, id))
-		}
-		taken[id] = n
-		subs = append(subs, Submission{ID: id, Path: p, Kind: kind})
+		found = append(found, Submission{Path: p, Kind: kind})
 	}
-	return subs, problems, nil
+	// The entries known keep their ids; the others may take only ids
+	// that no entry holds.
+	taken := map[string]string{} // id → the entry graded under it in this run
+	for i := range found {
+		n := filepath.Base(found[i].Path)
+		if id, ok := known.Lookup(n); ok && taken[id] == "" {
+			found[i].ID, taken[id] = id, n
+		}
+	}
+	free := func(id, n string) bool {
+		if taken[id] != "" {
+			return false
+		}
+		for _, h := range known.Holders(id) {
+			if h != n {
+				return false
+			}
+		}
+		return true
+	}
+	for i := range found {
+		if found[i].ID != "" {
+			continue
+		}
+		n := filepath.Base(found[i].Path)
+		base := ID(n)
+		id := base
+		for k := 2; !free(id, n); k++ {
+			id = fmt.Sprintf("%s-%d", base, k)
+		}
+		found[i].ID, taken[id] = id, n
+		known.Set(n, id)
+	}
+	renamed := map[string]string{} // entry → the note that says its id
+	for _, s := range found {
+		n := filepath.Base(s.Path)
+		base := ID(n)
+		if visible(n) != n || base != strings.ToLower(stem(n)) {
+			renamed[n] = fmt.Sprintf("%q is graded as %q: its name is not an id as it is", n, s.ID)
+		}
+		if s.ID == base {
+			continue
+		}
+		if holder := taken[base]; holder != "" {
+			said[n] = fmt.Sprintf("%s and %s both map to id %q; graded separately as %q and %q", ShowName(holder), ShowName(n), base, base, s.ID)
+		} else if h := known.Holders(base); len(h) > 0 {
+			said[n] = fmt.Sprintf("%s maps to id %q, which an earlier run gave to %s; graded as %q", ShowName(n), base, ShowName(h[0]), s.ID)
+		}
+	}
+	for _, n := range names {
+		if p, ok := said[n]; ok {
+			problems = append(problems, p)
+		}
+		if p, ok := renamed[n]; ok {
+			problems = append(problems, p)
+		}
+	}
+	return found, problems, nil
 }

@@ -88,7 +88,8 @@ func TestScan(t *testing.T) {
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "alice.zip"), []byte("PK"), 0o644))
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "empty.tar.gz"), nil, 0o644))
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "readme.txt"), []byte("x"), 0o644))
-	subs, problems, err := Scan(dir)
+	known := NewIDMap()
+	subs, problems, err := Scan(dir, known)
 	require.NoError(t, err)
 	require.Equal(t, []Submission{{ID: "alice", Path: filepath.Join(dir, "Alice"), Kind: Folder}, {ID: "alice-2", Path: filepath.Join(dir, "alice.zip"), Kind: Zip}}, subs)
 	require.Equal(t, []string{
@@ -96,4 +97,90 @@ func TestScan(t *testing.T) {
 		"empty.tar.gz: skipped, an empty archive",
 		"readme.txt: skipped, not a submission (expected a folder, a git repository, a .zip or a .tar.gz)",
 	}, problems)
+	for entry, want := range map[string]string{"Alice": "alice", "alice.zip": "alice-2"} {
+		id, ok := known.Lookup(entry)
+		require.True(t, ok, "Scan records the id of %s", entry)
+		require.Equal(t, want, id)
+	}
+}
+
+// An entry an earlier run graded keeps its id, whatever the entries
+// around it; a new entry never takes an id an entry holds.
+func TestScanKnownIDs(t *testing.T) {
+	dir := t.TempDir()
+	for _, n := range []string{"Alice", "alice.zip", "ALICE.zip", "bob.zip"} {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, n), []byte("PK"), 0o644))
+	}
+	require.NoError(t, os.Remove(filepath.Join(dir, "Alice")))
+	require.NoError(t, os.Mkdir(filepath.Join(dir, "Alice"), 0o755))
+	known := NewIDMap()
+	known.Set("Alice", "alice-3")   // an earlier run's clash
+	known.Set("alice.zip", "alice") // another earlier run
+	known.Set("bob.zip", "robert")  // a regrade with -id robert
+	known.Set("carol.zip", "alice-2")
+	subs, problems, err := Scan(dir, known)
+	require.NoError(t, err)
+	got := map[string]string{}
+	for _, s := range subs {
+		got[filepath.Base(s.Path)] = s.ID
+	}
+	require.Equal(t, map[string]string{"Alice": "alice-3", "alice.zip": "alice", "ALICE.zip": "alice-4", "bob.zip": "robert"}, got)
+	require.Equal(t, []string{
+		`alice.zip and ALICE.zip both map to id "alice"; graded separately as "alice" and "alice-4"`,
+		`alice.zip and Alice both map to id "alice"; graded separately as "alice" and "alice-3"`,
+	}, problems)
+}
+
+// The map of ids survives a round trip through its file, names that are
+// not valid UTF-8 included.
+func TestIDMapFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), IDFile)
+	m, err := ReadIDMap(path)
+	require.NoError(t, err, "a missing file is an empty map")
+	for n, id := range map[string]string{"Ivan": "ivan", "ivan.zip": "ivan-2", "evil\x1b[2J.zip": "evil-2j", "bad\xff.zip": "bad"} {
+		m.Set(n, id)
+	}
+	require.NoError(t, m.WriteFile(path))
+	back, err := ReadIDMap(path)
+	require.NoError(t, err)
+	require.Equal(t, m, back)
+	require.Equal(t, []string{"Ivan"}, back.Holders("ivan"))
+
+	require.NoError(t, os.WriteFile(path, []byte("{"), 0o644))
+	_, err = ReadIDMap(path)
+	require.ErrorContains(t, err, "is not a map of student ids")
+	require.ErrorContains(t, err, "repair it, or remove it")
+}
+
+// An entry whose name holds escapes, control characters or spaces is
+// graded under a sanitised id, and the problems say which entry became
+// which id, with the name spelt out; its form is read from the name as a
+// terminal shows it.
+func TestScanOddNames(t *testing.T) {
+	dir := t.TempDir()
+	names := []string{"red\x1b[31m.zip\x1b[0m", "\x1b]0;pwned\x07mallory.zip", "Tampered Tess", "bell\a.tar.gz", "ada.zip"}
+	for _, n := range names[:2] {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, n), []byte("PK"), 0o644))
+	}
+	require.NoError(t, os.Mkdir(filepath.Join(dir, names[2]), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, names[3]), []byte("x"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, names[4]), []byte("PK"), 0o644))
+	subs, problems, err := Scan(dir, NewIDMap())
+	require.NoError(t, err)
+	got := map[string]string{}
+	for _, s := range subs {
+		got[filepath.Base(s.Path)] = s.ID + " " + string(s.Kind)
+	}
+	require.Equal(t, map[string]string{
+		"red\x1b[31m.zip\x1b[0m": "red zip", "\x1b]0;pwned\x07mallory.zip": "mallory zip",
+		"Tampered Tess": "tampered-tess folder", "bell\a.tar.gz": "bell tar.gz", "ada.zip": "ada zip",
+	}, got)
+	require.Equal(t, []string{
+		`"\x1b]0;pwned\amallory.zip" is graded as "mallory": its name is not an id as it is`,
+		`"Tampered Tess" is graded as "tampered-tess": its name is not an id as it is`,
+		`"bell\a.tar.gz" is graded as "bell": its name is not an id as it is`,
+		`"red\x1b[31m.zip\x1b[0m" is graded as "red": its name is not an id as it is`,
+	}, problems)
+	require.Equal(t, `"a\x1b[2Jb"`, ShowName("a\x1b[2Jb"))
+	require.Equal(t, "Tampered Tess", ShowName("Tampered Tess"))
 }

@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -40,16 +42,17 @@ type grading struct {
 // writes per-student records, feedback.md and results.json, and the class
 // gradebook, JUnit XML and summary.
 func cmdGrade(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("grade", "[-kit DIR] [-out DIR] [-jobs N] [-ex NAME] [-results-json FILE] SUBMISSIONS", stderr)
+	fs := newFlags("grade", "[-kit DIR] [-out DIR] [-jobs N] [-ex NAME] [-id ID] [-results-json FILE] SUBMISSIONS", stderr)
 	kitDir := fs.String("kit", ".", "the instructor's kit (with solutions and hidden checks)")
 	outDir := fs.String("out", "grades", "folder for the results")
 	jobs := fs.Int("jobs", 1, "submissions graded in parallel")
 	exName := fs.String("ex", "", "grade only this exercise")
 	uidBase := fs.Int("uid-base", 63000, "when root: job slot N runs student code as uid and gid uid-base+N")
 	resultsJSON := fs.String("results-json", "", "single submission only: also write Gradescope's results.json here")
+	forcedID := fs.String("id", "", "single submission only: grade it as this student id, replacing that student's record")
 	maxTimeout := fs.Duration("max-timeout", 0, "cap every check's time limit (for quick trial runs)")
-	if err := fs.Parse(args); err != nil {
-		return exitCode(usageErr("%v", err), stderr)
+	if err := parseFlags(fs, args, stderr); err != nil {
+		return exitCode(err, stderr)
 	}
 	if fs.NArg() != 1 {
 		return exitCode(usageErr("name one class folder or one submission, like \"grader grade -out grades submissions/\""), stderr)
@@ -60,15 +63,34 @@ func cmdGrade(args []string, stdout, stderr io.Writer) int {
 	if *uidBase < 1000 || *uidBase > 1<<30 {
 		return exitCode(usageErr("-uid-base %d is out of range; use an unused uid range above 1000", *uidBase), stderr)
 	}
+	if *resultsJSON != "" {
+		if fi, err := os.Stat(filepath.Dir(*resultsJSON)); err != nil || !fi.IsDir() {
+			return exitCode(usageErr("-results-json %s: there is no folder %s; create it first", *resultsJSON, filepath.Dir(*resultsJSON)), stderr)
+		}
+	}
 	start := time.Now()
+	// Every input is checked before anything is written: the submissions
+	// and their ids first, then the kit (prepare makes the results folder
+	// last).
+	out, err := filepath.Abs(*outDir)
+	if err != nil {
+		return exitCode(err, stderr)
+	}
+	ids, err := classIDs(out)
+	if err != nil {
+		return exitCode(err, stderr)
+	}
+	subs, problems, single, err := findSubmissions(fs.Arg(0), *resultsJSON != "", ids, *forcedID, filepath.Join(*outDir, submission.IDFile))
+	if err != nil {
+		return exitCode(err, stderr)
+	}
 	g, cleanup, err := prepare(*kitDir, *exName, *outDir, *uidBase)
 	if err != nil {
 		return exitCode(err, stderr)
 	}
 	defer cleanup()
 	capTimeouts(g.exs, *maxTimeout)
-	subs, problems, single, err := findSubmissions(fs.Arg(0), *resultsJSON != "")
-	if err != nil {
+	if err := ids.WriteFile(filepath.Join(g.out, submission.IDFile)); err != nil {
 		return exitCode(err, stderr)
 	}
 	for _, p := range problems {
@@ -225,11 +247,16 @@ func workParent() string {
 	}
 }
 
-// findSubmissions decides whether p is one submission or a class folder.
-// With one set, p is always a single submission (Gradescope's upload
-// folder holds just the files a student uploaded).
-func findSubmissions(p string, one bool) (subs []submission.Submission, problems []string, single bool, err error) {
+// findSubmissions decides whether p is one submission or a class folder,
+// and gives each submission its student id from ids (the results folder's
+// map, stored at idFile), recording the ids it gives there. With one set,
+// p is always a single submission (Gradescope's upload folder holds just
+// the files a student uploaded). forced is the -id of a single submission.
+func findSubmissions(p string, one bool, ids *submission.IDMap, forced, idFile string) (subs []submission.Submission, problems []string, single bool, err error) {
 	kind, err := submission.KindOf(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, false, usageErr("%s: no such file or folder; name a class folder or one submission", p)
+	}
 	if err != nil {
 		return nil, nil, false, fmt.Errorf("%s: %v", p, err)
 	}
@@ -241,9 +268,18 @@ func findSubmissions(p string, one bool) (subs []submission.Submission, problems
 	}
 	if isOne {
 		abs, _ := filepath.Abs(p)
-		return []submission.Submission{{ID: submission.ID(filepath.Base(abs)), Path: p, Kind: kind}}, nil, true, nil
+		entry := filepath.Base(abs)
+		id, err := singleID(ids, entry, forced, idFile)
+		if err != nil {
+			return nil, nil, false, err
+		}
+		ids.Set(entry, id)
+		return []submission.Submission{{ID: id, Path: p, Kind: kind}}, nil, true, nil
 	}
-	subs, problems, err = submission.Scan(p)
+	if forced != "" {
+		return nil, nil, false, usageErr("-id names the student of one submission; the ids of a class folder's entries are kept in %s", idFile)
+	}
+	subs, problems, err = submission.Scan(p, ids)
 	if err != nil {
 		return nil, nil, false, err
 	}
@@ -251,6 +287,50 @@ func findSubmissions(p string, one bool) (subs []submission.Submission, problems
 		return nil, problems, false, fmt.Errorf("%s holds no submissions (folders, git repositories, .zip or .tar.gz files)", p)
 	}
 	return subs, problems, false, nil
+}
+
+// singleID picks the student id of one submission whose file or folder is
+// named entry: the id given with -id (forced), else the id an earlier run
+// gave that entry, else ID(entry), unless an earlier run gave that id to
+// another entry: a regrade never replaces another student's record unless
+// told to.
+func singleID(ids *submission.IDMap, entry, forced, idFile string) (string, error) {
+	if forced != "" {
+		if submission.ID(forced) != forced {
+			return "", usageErr("-id %q is not a student id; use lower-case letters, digits, '.', '_' and '-', like -id %s", forced, submission.ID(forced))
+		}
+		return forced, nil
+	}
+	if id, ok := ids.Lookup(entry); ok {
+		return id, nil
+	}
+	id := submission.ID(entry)
+	if h := ids.Holders(id); len(h) > 0 {
+		return "", usageErr("%s would be graded as %q, which %s gives to %s; to replace that student's record pass -id %s, or pass -id with a new id", submission.ShowName(entry), id, idFile, submission.ShowName(h[0]), id)
+	}
+	return id, nil
+}
+
+// classIDs loads the map of student ids of the results folder out. A
+// results folder written before the map was kept has its records instead:
+// each says which entry (its source) was graded under which id.
+func classIDs(out string) (*submission.IDMap, error) {
+	path := filepath.Join(out, submission.IDFile)
+	if _, err := os.Stat(path); !errors.Is(err, fs.ErrNotExist) {
+		return submission.ReadIDMap(path)
+	}
+	ids := submission.NewIDMap()
+	files, _ := filepath.Glob(filepath.Join(out, "students", "*", "record.json"))
+	for _, f := range files {
+		r, err := result.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		if r.Source != "" {
+			ids.Set(r.Source, r.Student)
+		}
+	}
+	return ids, nil
 }
 
 // user is the identity of job slot n: a uid of its own when root, so that
@@ -371,7 +451,7 @@ func (g *grading) writeClass() ([]*result.Report, error) {
 			return err
 		}
 		if len(notes) > 0 {
-			_, err := fmt.Fprintf(w, "\nClass folder problems:\n%s", render.Text(indentLines(string(notes))))
+			_, err := fmt.Fprintf(w, "\nClass folder notes:\n%s", render.Text(indentLines(string(notes))))
 			return err
 		}
 		return nil

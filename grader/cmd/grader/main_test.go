@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -80,7 +81,9 @@ func noprocs(args []string) int {
 	return 0
 }
 
-// ziplist prints the names and modes of a zip's entries: ziplist FILE.
+// ziplist prints the names and modes of a zip's entries, and fails when an
+// entry's DOS date is not a valid date (month or day 0, as a zero time
+// gives: "1980-00-00"): ziplist FILE.
 func ziplist(args []string) int {
 	if len(args) != 1 {
 		fmt.Fprintln(os.Stderr, "usage: ziplist FILE")
@@ -92,8 +95,77 @@ func ziplist(args []string) int {
 		return 1
 	}
 	defer zr.Close()
+	bad := 0
 	for _, f := range zr.File {
 		fmt.Printf("%s %s\n", f.Mode(), f.Name)
+		d := f.ModifiedDate //nolint:staticcheck // the raw DOS date is what is checked
+		if month, day := d>>5&0xf, d&0x1f; month < 1 || month > 12 || day < 1 {
+			fmt.Fprintf(os.Stderr, "ziplist: %s has the invalid DOS date %d-%02d-%02d\n", f.Name, 1980+int(d>>9), month, day)
+			bad++
+		}
+	}
+	if bad > 0 {
+		return 1
+	}
+	return 0
+}
+
+// zipdir writes the files below a folder, named relative to it, into a
+// zip: zipdir SRC FILE.
+func zipdir(args []string) int {
+	if len(args) != 2 {
+		fmt.Fprintln(os.Stderr, "usage: zipdir SRC FILE")
+		return 2
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	err := filepath.WalkDir(args[0], func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, err := filepath.Rel(args[0], p)
+		if err != nil {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		w, err := zw.Create(filepath.ToSlash(rel))
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(data)
+		return err
+	})
+	if err == nil {
+		err = zw.Close()
+	}
+	if err == nil {
+		err = os.WriteFile(args[1], buf.Bytes(), 0o644)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "zipdir:", err)
+		return 1
+	}
+	return 0
+}
+
+// mvq renames a file to a name written with Go's escapes (\x1b, \a), so
+// that a script can make names with escapes and control characters:
+// mvq SRC DST.
+func mvq(args []string) int {
+	if len(args) != 2 {
+		fmt.Fprintln(os.Stderr, "usage: mvq SRC DST")
+		return 2
+	}
+	dst, err := strconv.Unquote(`"` + args[1] + `"`)
+	if err == nil {
+		err = os.Rename(args[0], dst)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "mvq:", err)
+		return 1
 	}
 	return 0
 }
@@ -142,7 +214,7 @@ func gsvalidate(args []string) int {
 	}
 	var doc struct {
 		Score            *float64 `json:"score"`
-		ExecutionTime    float64  `json:"execution_time"`
+		ExecutionTime    *int     `json:"execution_time"` // whole seconds
 		Output           string   `json:"output"`
 		OutputFormat     string   `json:"output_format"`
 		TestOutputFormat string   `json:"test_output_format"`
@@ -434,6 +506,8 @@ func TestMain(m *testing.M) {
 		"ziplist":    func() { os.Exit(ziplist(os.Args[1:])) },
 		"yamlcheck":  func() { os.Exit(yamlcheck(os.Args[1:])) },
 		"unzipone":   func() { os.Exit(unzipone(os.Args[1:])) },
+		"zipdir":     func() { os.Exit(zipdir(os.Args[1:])) },
+		"mvq":        func() { os.Exit(mvq(os.Args[1:])) },
 		"gsvalidate": func() { os.Exit(gsvalidate(os.Args[1:])) },
 		"nooverlap":  func() { os.Exit(nooverlap(os.Args[1:])) },
 		"mutate":     func() { os.Exit(mutate(os.Args[1:])) },

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/poolschool/poolschool/grader/kit"
 	"github.com/poolschool/poolschool/grader/spec"
@@ -92,6 +93,11 @@ fi
 exit 0
 `
 
+// zipTime is the time of every entry of the autograder zip: a fixed one, so
+// that the same kit gives the same zip, and a valid one. A zero time would
+// be written as the DOS date 1980-00-00, which strict unzippers refuse.
+var zipTime = time.Date(1980, time.January, 1, 0, 0, 0, 0, time.UTC)
+
 // packageGradescope writes the Gradescope autograder zip.
 func packageGradescope(args []string, stdout io.Writer) error {
 	fl := newFlags("package gradescope", "[-kit DIR] [-ex NAME] -o FILE.zip", io.Discard)
@@ -132,7 +138,7 @@ func packageGradescope(args []string, stdout io.Writer) error {
 	}
 	zw := zip.NewWriter(f)
 	add := func(name string, mode os.FileMode, data []byte) error {
-		h := &zip.FileHeader{Name: name, Method: zip.Deflate}
+		h := &zip.FileHeader{Name: name, Method: zip.Deflate, Modified: zipTime}
 		h.SetMode(mode)
 		w, err := zw.CreateHeader(h)
 		if err != nil {
