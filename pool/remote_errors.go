@@ -11,6 +11,7 @@ import (
 	"os"
 	"reflect"
 	"runtime"
+	"slices"
 	"syscall"
 )
 
@@ -179,7 +180,8 @@ func writeErrNode(f *frame, err error, depth int, nodes *int) {
 			kids = u.Unwrap()
 		}
 	}
-	kids = slicesCompactNil(kids)
+	// A copy: kids may be the error's own slice (errors.Join's).
+	kids = slices.DeleteFunc(slices.Clone(kids), func(e error) bool { return e == nil })
 	if depth+1 >= maxErrDepth || *nodes+len(kids) > maxErrNodes {
 		kids = nil
 	}
@@ -187,16 +189,6 @@ func writeErrNode(f *frame, err error, depth int, nodes *int) {
 	for _, k := range kids {
 		writeErrNode(f, k, depth+1, nodes)
 	}
-}
-
-func slicesCompactNil(errs []error) []error {
-	out := errs[:0:0]
-	for _, e := range errs {
-		if e != nil {
-			out = append(out, e)
-		}
-	}
-	return out
 }
 
 // gobError encodes err as itself when its type is registered with gob;
