@@ -48,7 +48,7 @@ func (a *autoChunk) resize(ch interface{ timing() (int, time.Duration) }, size, 
 	if a.fixedBuffer {
 		next = min(next, buffer)
 	} else {
-		buffer = 2 * a.workers * next
+		buffer = defaultWindow(a.workers, next)
 	}
 	if next != size {
 		a.smoothed = 0

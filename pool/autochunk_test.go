@@ -22,13 +22,13 @@ func TestAutoChunkRule(t *testing.T) {
 		wantSize, wantBuff int
 	}{
 		{"a fast chunk doubles the size, and the window follows", autoChunk{workers: 2},
-			fakeChunk{1, 50 * time.Microsecond}, 1, 4, 2, 8},
+			fakeChunk{1, 50 * time.Microsecond}, 1, 4, 2, defaultWindow(2, 2)},
 		{"growth aims at the time wanted, not past it", autoChunk{workers: 2},
-			fakeChunk{100, 1500 * time.Microsecond}, 100, 400, 133, 532},
+			fakeChunk{100, 1500 * time.Microsecond}, 100, 400, 133, 2 * 2 * 133},
 		{"a chunk in the band keeps the size", autoChunk{workers: 2},
-			fakeChunk{100, 20 * time.Millisecond}, 100, 400, 100, 400},
+			fakeChunk{100, 20 * time.Millisecond}, 100, 400, 100, defaultWindow(2, 100)},
 		{"a slow chunk shrinks to the size that takes the time wanted", autoChunk{workers: 2},
-			fakeChunk{100, 400 * time.Millisecond}, 100, 400, 1, 4},
+			fakeChunk{100, 400 * time.Millisecond}, 100, 400, 1, defaultWindow(2, 1)},
 		{"a chunk of another size is ignored", autoChunk{workers: 2},
 			fakeChunk{50, 50 * time.Microsecond}, 100, 400, 100, 400},
 		{"a chunk that never ran is ignored", autoChunk{workers: 2},

@@ -3,6 +3,7 @@ package pool
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -41,6 +42,7 @@ type call struct {
 	first int      // input index of the first item
 	count int      // items in the call
 	args  [][]byte // encoded arguments (Processes backend)
+	size  int      // bytes in args, once counted (argBytes)
 	recv  receiver
 
 	retries  int           // re-runs allowed after a worker death
@@ -54,11 +56,22 @@ type call struct {
 	ctxErr    error        // the call's ctx ended while it ran: its outcome
 	cancelled bool         // ended before it started
 	stopCtx   func() bool  // unregisters the ctx watch
+	mapCtx    bool         // its ctx is its Map's, watched once for all its calls (mapCtxEnded)
 	grace     *time.Timer  // kills the worker if the cancelled task runs on
 	deadline  *time.Timer  // ends a task that runs past its timeout
 	startedAt time.Time    // when its worker acknowledged it (for the trace)
 	end       completion   // how it ended, once it did
 	nextEnded *call        // the next call in Pool.ending
+}
+
+// argBytes returns the size of the call's encoded arguments.
+func (c *call) argBytes() int {
+	if c.size == 0 {
+		for _, a := range c.args {
+			c.size += len(a)
+		}
+	}
+	return c.size
 }
 
 // receiver is the typed side of a call: a Future, or a chunk of a Map.
@@ -121,7 +134,7 @@ func (p *Pool) acceptLocked(c *call) {
 func (p *Pool) sendLocked(w *worker) {
 	c := p.queue.pop()
 	c.state, c.w = callSent, w
-	w.inflight = append(w.inflight, c)
+	w.add(c)
 	w.conn.send(c)
 }
 
@@ -149,7 +162,50 @@ func (p *Pool) startLocked(c *call) bool {
 		close(d.answered) // too late: the call runs
 	}
 	c.recv.started(c.w.pid)
+	if c.ctx.Err() != nil && c.ctxErr == nil {
+		// Its context ended while the drop that ctxEndedLocked asked
+		// for was on its way: it runs only to be interrupted.
+		p.interruptLocked(c, context.Cause(c.ctx))
+	}
 	return true
+}
+
+// ctxEndedLocked acts on the end of c's context before c is done: a queued
+// call ends, a sent one is asked back (and interrupted should it start
+// first: startLocked), a running one is interrupted.
+func (p *Pool) ctxEndedLocked(c *call, err error) {
+	switch c.state {
+	case callQueued:
+		p.queue.remove(c)
+		c.cancelled = true
+		p.endLocked(c, err)
+	case callSent:
+		p.requestDropLocked(c, err)
+	case callRunning:
+		if c.ctxErr == nil {
+			p.interruptLocked(c, err)
+		}
+	}
+}
+
+// mapCtxEnded acts on the end of a Map's context for every call of that
+// Map that is not done. One watch per Map instead of one per call keeps
+// context.AfterFunc's registration off the path of every chunk.
+func (p *Pool) mapCtxEnded(ctx context.Context) {
+	err := context.Cause(ctx)
+	p.mu.Lock()
+	defer p.unlock()
+	for _, c := range p.queue.removeFunc(func(c *call) bool { return c.ctx == ctx }) {
+		c.cancelled = true
+		p.endLocked(c, err)
+	}
+	for _, w := range slices.Clone(p.workers) {
+		for _, c := range slices.Clone(w.inflight) {
+			if c.ctx == ctx && c.state != callDone {
+				p.ctxEndedLocked(c, err)
+			}
+		}
+	}
 }
 
 // requestDropLocked asks c's worker to give c back: for a steal when err is
@@ -335,7 +391,7 @@ func (p *Pool) complete(ended *call) {
 		default:
 			err = p.keepOutcomes(c, e.outcomes, e.pid)
 		}
-		if c.w != nil && !c.startedAt.IsZero() {
+		if p.tracer != nil && c.w != nil && !c.startedAt.IsZero() {
 			p.tracer.slice(c.w, c, c.startedAt, outcomeName(err))
 		}
 		c.recv.complete(err)
@@ -431,6 +487,26 @@ func (q *queue) remove(c *call) bool {
 		}
 	}
 	return false
+}
+
+// removeFunc takes out of the queue the calls for which del is true, in one
+// pass, and returns them in queue order.
+func (q *queue) removeFunc(del func(*call) bool) []*call {
+	var out []*call
+	kept := q.items[:q.head]
+	for _, c := range q.items[q.head:] {
+		if del(c) {
+			out = append(out, c)
+		} else {
+			kept = append(kept, c)
+		}
+	}
+	clear(q.items[len(kept):])
+	q.items = kept
+	if len(out) > 0 {
+		q.left()
+	}
+	return out
 }
 
 // drain empties the queue and returns what it held.

@@ -147,6 +147,7 @@ func (m *mapper[A, R]) next(ctx context.Context) (*chunk[R], error) {
 		return nil, err
 	}
 	m.inflight--
+	m.held.add(-ch.bytes)
 	return ch, nil
 }
 
@@ -172,6 +173,7 @@ type mapper[A, R any] struct {
 	progress        *progress
 	unordered       bool
 	auto            *autoChunk // AutoChunksize; nil for a fixed size
+	held            *heldBytes // the default window's byte bound; nil with Buffer
 	maxInflight     int        // chunks in flight at most: room in finished
 }
 
@@ -204,9 +206,12 @@ func newMapper[A, R any](ctx context.Context, p *Pool, task *Task[A, R], inputs 
 	}
 	fixedBuffer := o.buffer != 0
 	if !fixedBuffer {
-		o.buffer = 2 * p.size * o.chunksize
+		o.buffer = defaultWindow(p.size, o.chunksize)
 	}
 	m := &mapper[A, R]{p: p, task: task, chunk: min(o.chunksize, o.buffer), buffer: o.buffer, retries: o.retries, timeout: o.timeout, unordered: unordered}
+	if !fixedBuffer && p.cfg.Backend == Processes {
+		m.held = &heldBytes{}
+	}
 	m.maxInflight = m.buffer/m.chunk + 1
 	if o.auto {
 		m.auto = &autoChunk{fixedBuffer: fixedBuffer, workers: p.size}
@@ -218,6 +223,9 @@ func newMapper[A, R any](ctx context.Context, p *Pool, task *Task[A, R], inputs 
 		m.progress = &progress{fn: o.progress}
 	}
 	m.ctx, m.cancel = context.WithCancel(ctx)
+	// One watch for every call of this Map; stop's cancel sets it off,
+	// which cancels what is still outstanding.
+	context.AfterFunc(m.ctx, func() { p.mapCtxEnded(m.ctx) })
 	m.pull, m.stopIn = iter.Pull(inputs)
 	if unordered {
 		// Every chunk in flight can finish without a reader.
@@ -235,7 +243,8 @@ func (m *mapper[A, R]) stop() {
 // fill submits whole chunks while the read-ahead bound leaves room for one.
 // Once Map's context ended it submits nothing: next reports why.
 func (m *mapper[A, R]) fill() {
-	for !m.exhausted && m.err == nil && m.buffer-(m.pulled-m.yielded) >= m.chunk && m.inflight < m.maxInflight {
+	for !m.exhausted && m.err == nil && m.buffer-(m.pulled-m.yielded) >= m.chunk && m.inflight < m.maxInflight &&
+		(m.inflight == 0 || !m.held.full()) {
 		if m.ctx.Err() != nil {
 			return
 		}
@@ -275,8 +284,9 @@ func (m *mapper[A, R]) submit(first int, args []A) *chunk[R] {
 		done:     make(chan struct{}),
 		finished: m.finished,
 		prog:     m.progress,
+		held:     m.held,
 	}
-	c := &call{task: m.task.name, ctx: m.ctx, first: first, recv: ch, retries: m.retries, timeout: m.timeout}
+	c := &call{task: m.task.name, ctx: m.ctx, mapCtx: true, first: first, recv: ch, retries: m.retries, timeout: m.timeout}
 	if m.p.cfg.Backend == Processes {
 		for i := range args {
 			b, err := encodeValue(&args[i])
@@ -288,6 +298,8 @@ func (m *mapper[A, R]) submit(first int, args []A) *chunk[R] {
 			ch.pos = append(ch.pos, i)
 		}
 		c.count = len(c.args)
+		ch.bytes = c.argBytes()
+		m.held.add(ch.bytes)
 		if c.count == 0 {
 			ch.complete(nil)
 			ch.notify()
@@ -331,6 +343,10 @@ type chunk[R any] struct {
 	// written before done closes, read after.
 	startedAt, endedAt time.Time
 	prog               *progress
+	// Encoded bytes of its arguments, and of its results once they
+	// arrive: counted in held until Map takes the chunk to yield it.
+	bytes, resultBytes int
+	held               *heldBytes
 }
 
 // at returns the position in vals of the call's item i.
@@ -372,6 +388,7 @@ func (ch *chunk[R]) setItem(i int, blob []byte, err error) {
 		err = decodeResult(blob, &ch.vals[at], ch.task)
 	}
 	ch.errs[at] = err
+	ch.resultBytes += len(blob)
 }
 
 func (ch *chunk[R]) complete(err error) {
@@ -386,6 +403,8 @@ func (ch *chunk[R]) complete(err error) {
 		}
 	}
 	ch.endedAt = time.Now()
+	ch.held.add(ch.resultBytes)
+	ch.bytes += ch.resultBytes
 	// Progress is reported before the items can be yielded, so a loop
 	// that has seen an item has seen the progress that counts it.
 	ch.prog.add(len(ch.vals))

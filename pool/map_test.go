@@ -129,9 +129,33 @@ func TestMapOverAnEndlessInput(t *testing.T) {
 			}
 		}
 		require.Equal(t, squares(25), got)
-		// Default read-ahead: two chunks per worker beyond what was yielded.
-		require.LessOrEqual(t, pulled.Load(), int64(25+2*2*4))
+		// Default read-ahead: 256 inputs per worker (two chunks per
+		// worker when that is more) beyond what was yielded.
+		require.LessOrEqual(t, pulled.Load(), int64(25+2*256))
 	})
+}
+
+// The default window also bounds the bytes it holds: with inputs of 64 KiB,
+// Map reads about 4 MiB ahead, not 256 inputs per worker.
+func TestMapDefaultWindowBoundsBytes(t *testing.T) {
+	p := newPool(t, pool.Config{Workers: 2})
+	var pulled atomic.Int64
+	big := func(yield func([]byte) bool) {
+		for {
+			pulled.Add(1)
+			if !yield(make([]byte, 64<<10)) {
+				return
+			}
+		}
+	}
+	next, stop := iter.Pull2(pool.Map(t.Context(), p, echoBytes, big))
+	defer stop()
+	_, err, ok := next()
+	require.True(t, ok)
+	require.NoError(t, err)
+	// 4 MiB is 64 inputs; one more may be in flight when the bound is
+	// reached, and one is taken to be yielded.
+	require.LessOrEqual(t, pulled.Load(), int64(4<<20/(64<<10)+2))
 }
 
 // Ports test_map_buffersize_when_buffer_is_full: without consuming results,

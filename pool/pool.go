@@ -249,9 +249,13 @@ func (p *Pool) enqueue(c *call) error {
 		}
 	}
 	p.acceptLocked(c)
+	if c.mapCtx && c.ctx.Err() != nil {
+		// Its Map's watch may have run before the call was accepted.
+		p.ctxEndedLocked(c, context.Cause(c.ctx))
+	}
 	p.dispatchLocked()
 	p.unlock()
-	if c.ctx.Done() != nil {
+	if c.ctx.Done() != nil && !c.mapCtx {
 		stop := context.AfterFunc(c.ctx, func() { p.ctxEnded(c) })
 		p.mu.Lock()
 		if c.state == callDone {
@@ -310,6 +314,11 @@ func (p *Pool) stealLocked() {
 		if w.ready && !w.retiring && len(w.inflight) == 0 {
 			idle++
 		}
+	}
+	if idle == 0 {
+		return // the common case, and the scan below is as long as the prefetched calls
+	}
+	for _, w := range p.workers {
 		for _, c := range w.inflight {
 			if c.drop != nil && c.drop.err == nil {
 				idle-- // a steal on its way
@@ -347,7 +356,7 @@ func (p *Pool) pickWorkerLocked(limit int) *worker {
 	var best *worker
 	for _, w := range p.workers {
 		n := len(w.inflight)
-		if w.ready && !w.retiring && n < limit && n < w.capacity && (best == nil || n < len(best.inflight)) &&
+		if w.ready && !w.retiring && n < limit && w.hasRoom() && (best == nil || n < len(best.inflight)) &&
 			(p.cfg.MaxTasksPerWorker == 0 || w.tasks+n < p.cfg.MaxTasksPerWorker) {
 			best = w
 			if n == 0 {
@@ -385,20 +394,13 @@ func (p *Pool) cancel(c *call, err error) bool {
 	}
 }
 
-// ctxEnded runs when the context of a call ends before the call is done: a
-// pending call is dropped; a running one has its own context cancelled in
-// the worker, and its worker is killed if it runs on past CancelGrace.
+// ctxEnded runs when the context of a call ends before the call is done:
+// a pending call is dropped; a running one has its own context cancelled
+// in the worker, and its worker is killed if it runs on past CancelGrace.
 func (p *Pool) ctxEnded(c *call) {
-	err := context.Cause(c.ctx)
-	if p.cancel(c, err) {
-		return
-	}
 	p.mu.Lock()
 	defer p.unlock()
-	if c.state != callRunning || c.ctxErr != nil {
-		return
-	}
-	p.interruptLocked(c, err)
+	p.ctxEndedLocked(c, context.Cause(c.ctx))
 }
 
 // ShutdownOptions says what Shutdown does with work that has not finished.

@@ -16,6 +16,7 @@ type worker struct {
 	seq      int     // the pool's count of workers when this one started
 	pid      int     // the worker process, or this process for a goroutine
 	capacity int     // calls it may hold at once: the one it runs, and prefetched ones
+	argBytes int     // encoded arguments of the calls in inflight
 	ready    bool    // serving: said hello and ran the initializer, or started (goroutine)
 	retiring bool    // takes no new calls
 	gone     bool    // exited, was killed or was abandoned: accounted for
@@ -78,11 +79,33 @@ func (p *Pool) killWorkerLocked(w *worker, reason string) {
 	}
 }
 
-// remove takes c off the worker's list.
+// add puts c on the worker's list.
+func (w *worker) add(c *call) {
+	w.inflight = append(w.inflight, c)
+	w.argBytes += c.argBytes()
+}
+
+// remove takes c off the worker's list. A worker answers its calls in the
+// order it received them, so c is usually the first: taking it costs no
+// copy of the hundreds that may wait behind it.
 func (w *worker) remove(c *call) {
-	if i := slices.Index(w.inflight, c); i >= 0 {
+	switch i := slices.Index(w.inflight, c); {
+	case i == 0:
+		w.inflight[0] = nil
+		w.inflight = w.inflight[1:]
+	case i > 0:
 		w.inflight = slices.Delete(w.inflight, i, i+1)
+	default:
+		return
 	}
+	w.argBytes -= c.argBytes()
+}
+
+// hasRoom reports whether w may take one more call: it holds fewer than its
+// capacity and, beyond two calls, less than maxPrefetchBytes of arguments.
+func (w *worker) hasRoom() bool {
+	n := len(w.inflight)
+	return n < w.capacity && (n < 2 || w.argBytes < maxPrefetchBytes)
 }
 
 // find returns the call with the given id among those the worker holds.

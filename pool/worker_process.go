@@ -24,7 +24,8 @@ type processConn struct {
 	stdout *lineRelay  // nil when the worker writes Config.Stdout itself
 	cmd    *exec.Cmd
 	killed bool
-	reason string // why the pool killed the worker, if it said
+	reason string   // why the pool killed the worker, if it said
+	depth  prefetch // sizes w.capacity from how long its calls take
 }
 
 func newProcessConn(w *worker) *processConn {
@@ -263,6 +264,8 @@ func (c *processConn) handle(m fromWorker) error {
 			p.mu.Unlock()
 			return fmt.Errorf("%w: result for call %d, which is not running", errProtocol, m.id)
 		}
+		c.depth.observe(time.Since(cl.startedAt))
+		w.capacity = c.depth.calls()
 		p.resultLocked(cl, completion{outcomes: m.outcomes, pid: w.pid})
 		p.callCompletedLocked(w, cl)
 		p.dispatchLocked()
