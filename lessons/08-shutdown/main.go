@@ -89,7 +89,9 @@ func busyPool(n int) (*pool.Pool, []*pool.Future[int]) {
 	for i := range n {
 		futures = append(futures, pool.Submit(context.Background(), p, nap, i+1))
 	}
-	for futures[0].State() != pool.Running {
+	// Wait while it is pending, not until it is seen running: on a busy
+	// machine this loop may first look after the nap already finished.
+	for futures[0].State() == pool.Pending {
 		time.Sleep(time.Millisecond)
 	}
 	return p, futures
