@@ -51,6 +51,9 @@ type Config struct {
 	Scale Scale
 	// Python is the python3 to run pybench.py with; empty skips Python.
 	Python string
+	// Joblib is a python3 that can import joblib (FindJoblib), for the
+	// Python cells of the AutoChunksize rows; empty leaves them empty.
+	Joblib string
 	// Only, when not empty, runs only the workloads with these names.
 	Only []string
 	// Log, when set, receives a line per workload and round as they run.
@@ -81,6 +84,7 @@ type sizes struct {
 	errN        int           // calls of each kind
 	crashOthers int           // tasks in flight beside the crash
 	queueN      int           // items through the queue
+	skewedN     int           // inputs of the skewed workload
 }
 
 func (s Scale) sizes() sizes {
@@ -88,15 +92,15 @@ func (s Scale) sizes() sizes {
 	case Quick:
 		return sizes{latencyN: 300, mapN: 5_000, chunksizes: []int{1, 10, 100, 1000, 10000},
 			primeLimit: 500_000, primeChunks: 64, spinWork: 100 * time.Millisecond,
-			bytesCount: map[int]int{1 << 20: 4, 16 << 20: 1}, errN: 100, crashOthers: 5, queueN: 5_000}
+			bytesCount: map[int]int{1 << 20: 4, 16 << 20: 1}, errN: 100, crashOthers: 5, queueN: 5_000, skewedN: 80}
 	case Tiny:
 		return sizes{latencyN: 20, mapN: 200, chunksizes: []int{1, 10, 100, 1000, 10000},
 			primeLimit: 20_000, primeChunks: 8, spinWork: 10 * time.Millisecond,
-			bytesCount: map[int]int{1 << 20: 1, 16 << 20: 1}, errN: 10, crashOthers: 3, queueN: 200}
+			bytesCount: map[int]int{1 << 20: 1, 16 << 20: 1}, errN: 10, crashOthers: 3, queueN: 200, skewedN: 16}
 	}
 	return sizes{latencyN: 2_000, mapN: 100_000, chunksizes: []int{1, 10, 100, 1000, 10000},
 		primeLimit: 5_000_000, primeChunks: 64, spinWork: 400 * time.Millisecond,
-		bytesCount: map[int]int{1 << 20: 20, 16 << 20: 3}, errN: 500, crashOthers: 5, queueN: 100_000}
+		bytesCount: map[int]int{1 << 20: 20, 16 << 20: 3}, errN: 500, crashOthers: 5, queueN: 100_000, skewedN: 160}
 }
 
 // Child serves the processes the harness starts from its own binary: a
@@ -129,7 +133,8 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if h.log == nil {
 		h.log = func(string, ...any) {}
 	}
-	if cfg.Python != "" {
+	h.loadStart = loadAvg()
+	if cfg.Python != "" || cfg.Joblib != "" {
 		script, cleanup, err := writeScript()
 		if err != nil {
 			return nil, err
@@ -155,7 +160,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 				if err := ctx.Err(); err != nil {
 					return nil, err
 				}
-				if impl == Python && h.script == "" {
+				if impl == Python && cfg.Python == "" {
 					continue
 				}
 				start := time.Now()
@@ -187,6 +192,8 @@ type harness struct {
 	script string // pybench.py, written out; empty without Python
 	vals   map[string]map[Impl][]float64
 	notes  map[string][]string
+	// loadStart is the load average when the run started.
+	loadStart string
 }
 
 // workload is one thing to measure; it fills one or more rows.

@@ -157,6 +157,46 @@ def w_map(p):
     return {"rate": n / took}
 
 
+def skewed_costs(n):
+    """The chunksize homework's skewed workload: the first eighth of the
+    inputs take 40 ms, the others 2 ms."""
+    return [0.040 if i < n // 8 else 0.002 for i in range(n)]
+
+
+def w_skewed(p):
+    costs = skewed_costs(p["n"])
+    with executor() as ex:
+        warm(ex)
+        start = time.perf_counter()
+        n = sum(1 for _ in ex.map(sleep, costs, chunksize=p["chunksize"]))
+        took = time.perf_counter() - start
+    assert n == p["n"]
+    return {"rate": n / took}
+
+
+def joblib_rate(fn, inputs):
+    """Runs fn over inputs with joblib.Parallel(n_jobs=WORKERS,
+    batch_size="auto") on its default (loky) backend, after starting the
+    workers, and returns the inputs per second."""
+    from joblib import Parallel, delayed
+
+    with Parallel(n_jobs=WORKERS, batch_size="auto") as parallel:
+        parallel(delayed(identity)(i) for i in range(4 * WORKERS))
+        start = time.perf_counter()
+        out = parallel(delayed(fn)(x) for x in inputs)
+        took = time.perf_counter() - start
+    assert len(out) == len(inputs)
+    return {"rate": len(inputs) / took}
+
+
+def w_joblib_map(p):
+    return joblib_rate(identity, list(range(p["n"])))
+
+
+def w_joblib_skewed(p):
+    return joblib_rate(sleep, skewed_costs(p["n"]))
+
+
 def w_primes(p):
     limit, chunks = p["limit"], p["chunks"]
     step = (limit + chunks - 1) // chunks

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -31,6 +32,29 @@ func FindPython() (path, version string, err error) {
 	return path, strings.TrimSpace(string(out)), nil
 }
 
+// FindJoblib returns a python3 that can import joblib: python3 on PATH, or
+// the system's /usr/bin/python3 (Debian's python3-joblib package installs
+// it there, which a python3 of its own on PATH does not see).
+func FindJoblib() (path, version string, err error) {
+	var tried []string
+	for _, py := range []string{"python3", "/usr/bin/python3"} {
+		path, err := exec.LookPath(py)
+		if err != nil || slices.Contains(tried, path) {
+			continue
+		}
+		tried = append(tried, path)
+		out, err := exec.Command(path, "-c", "import joblib; print(joblib.__version__)").Output()
+		if err == nil {
+			return path, "joblib " + strings.TrimSpace(string(out)), nil
+		}
+	}
+	if len(tried) == 0 {
+		tried = []string{"any python3"}
+	}
+	return "", "", fmt.Errorf("joblib is not importable by %s, so the joblib cells stay empty "+
+		"(on Debian: apt-get install python3-joblib)", strings.Join(tried, " or "))
+}
+
 // writeScript writes pybench.py to a temporary directory.
 func writeScript() (path string, cleanup func(), err error) {
 	dir, err := os.MkdirTemp("", "poolschool-bench")
@@ -47,11 +71,21 @@ func writeScript() (path string, cleanup func(), err error) {
 
 // python runs one workload of pybench.py and returns its metrics.
 func (h *harness) python(params map[string]any) (map[string]float64, error) {
+	return h.runScript(h.cfg.Python, params)
+}
+
+// joblib runs one of pybench.py's joblib workloads with the python3 that
+// has joblib.
+func (h *harness) joblib(params map[string]any) (map[string]float64, error) {
+	return h.runScript(h.cfg.Joblib, params)
+}
+
+func (h *harness) runScript(python string, params map[string]any) (map[string]float64, error) {
 	arg, err := json.Marshal(params)
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(h.cfg.Python, h.script, string(arg))
+	cmd := exec.Command(python, h.script, string(arg))
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()

@@ -33,7 +33,10 @@ type Machine struct {
 	Kernel  string `json:"kernel,omitempty"`
 	Go      string `json:"go"`
 	Python  string `json:"python"`
-	LoadAvg string `json:"loadavg,omitempty"`
+	Joblib  string `json:"joblib,omitempty"`  // version and interpreter, when importable
+	LoadAvg string `json:"loadavg,omitempty"` // when the run ended
+	// LoadAvgStart is the load average when the run started.
+	LoadAvgStart string `json:"loadavg_start,omitempty"`
 	// GOMAXPROCS of the harness (the pool's parent) and of a pool's worker.
 	GOMAXPROCS       int `json:"gomaxprocs"`
 	WorkerGOMAXPROCS int `json:"worker_gomaxprocs,omitempty"`
@@ -85,6 +88,7 @@ type Target struct {
 
 func (h *harness) report(ws []workload) *Report {
 	r := &Report{Machine: machine(), Rounds: h.cfg.Rounds, Notes: h.notes}
+	r.Machine.LoadAvgStart = h.loadStart
 	r.Scale = [...]string{Full: "full", Quick: "quick", Tiny: "tiny"}[h.cfg.Scale]
 	for _, w := range ws {
 		for _, rw := range w.rows {
@@ -162,9 +166,13 @@ func targets(r *Report) []Target {
 	cp, cf := m("map_cpu_1", Processes), m("map_cpu_1", Floor)
 	add("CPU per item at chunksize 1: at most 3x the floor's CPU per message", cp/cf <= 3,
 		"%.1f µs against the floor's %.1f µs: %.2fx", cp, cf, cp/cf)
-	ma := m("map_auto", Processes)
-	add("AutoChunksize: ≥80% of the best fixed chunk size's tasks/s on the identity Map", ma/best >= 0.8,
-		"%.2f of chunksize %s's rate", ma/best, bestC)
+	mb := m("map_1_buffer", Processes)
+	add(fmt.Sprintf("Map at chunksize 1 with Buffer(%d): ≥1/2 of the floor's stream", largeBuffer), mb/mf >= 0.5,
+		"%.2f of the floor", mb/mf)
+	ma, ska, skb := m("map_auto", Processes), m("skewed_auto", Processes), m("skewed_best", Processes)
+	add("AutoChunksize: ≥80% of the best fixed chunk size's tasks/s, on the identity Map and the skewed workload",
+		ma/best >= 0.8 && ska/skb >= 0.8,
+		"identity %.2f of chunksize %s's rate, skewed %.2f of the best fixed size's", ma/best, bestC, ska/skb)
 	sp, spy, sf := m("startup_warm", Processes), m("startup_warm", Python), m("startup_warm", Floor)
 	add("startup: within 1.5x of the floor, faster than Python's fastest start method", sp/sf <= 1.5 && sp < spy,
 		"%.2fx the floor's time; %.1f ms against Python's %.1f ms", sp/sf, sp, spy)
@@ -177,6 +185,16 @@ func targets(r *Report) []Target {
 	add("crash: failed within 2 ms of the floor's exit detection, none lost, next submit works", cd-cf <= 2 && cl == 0 && cn == 1,
 		"%.2f ms after the floor's %.2f ms; %.0f lost; next submit works: %v", cd-cf, cf, cl, cn == 1)
 	return ts
+}
+
+// loadAvg returns the machine's load averages over 1, 5 and 15 minutes,
+// or "" where /proc does not say.
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return ""
+	}
+	return strings.Join(strings.Fields(string(b))[:3], " ")
 }
 
 // machine describes this machine.
@@ -198,11 +216,12 @@ func machine() Machine {
 	if b, err := os.ReadFile("/proc/sys/kernel/osrelease"); err == nil {
 		mc.Kernel = strings.TrimSpace(string(b))
 	}
-	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
-		mc.LoadAvg = strings.Join(strings.Fields(string(b))[:3], " ")
-	}
+	mc.LoadAvg = loadAvg()
 	if _, v, err := FindPython(); err == nil {
 		mc.Python = v
+	}
+	if py, v, err := FindJoblib(); err == nil {
+		mc.Joblib = v + " (" + py + ")"
 	}
 	return mc
 }
@@ -226,8 +245,16 @@ func (r *Report) WriteTable(w io.Writer) error {
 	if r.Machine.GOMAXPROCS != 0 {
 		procs = fmt.Sprintf("GOMAXPROCS %d, a worker's %d", r.Machine.GOMAXPROCS, r.Machine.WorkerGOMAXPROCS)
 	}
-	fmt.Fprintf(w, "machine: %s, %d CPUs, %s, kernel %s, %s, %s, load %s; %s\n\ntargets:\n",
-		r.Machine.CPU, r.Machine.CPUs, r.Machine.OS, r.Machine.Kernel, r.Machine.Go, r.Machine.Python, r.Machine.LoadAvg, procs)
+	py := r.Machine.Python
+	if r.Machine.Joblib != "" {
+		py += ", " + r.Machine.Joblib
+	}
+	load := "load " + r.Machine.LoadAvg
+	if r.Machine.LoadAvgStart != "" {
+		load = fmt.Sprintf("load %s at the start, %s at the end", r.Machine.LoadAvgStart, r.Machine.LoadAvg)
+	}
+	fmt.Fprintf(w, "machine: %s, %d CPUs, %s, kernel %s, %s, %s, %s; %s\n\ntargets:\n",
+		r.Machine.CPU, r.Machine.CPUs, r.Machine.OS, r.Machine.Kernel, r.Machine.Go, py, load, procs)
 	for _, t := range r.Targets {
 		mark := "met   "
 		switch {

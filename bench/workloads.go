@@ -34,9 +34,15 @@ func workloads(sz sizes) []workload {
 	for _, c := range sz.chunksizes {
 		mapw.rows = append(mapw.rows, row{"map_" + itoa(c), fmt.Sprintf("Map identity %d ints, chunksize %d", sz.mapN, c), "tasks/s", true})
 	}
-	mapw.rows = append(mapw.rows, row{"map_auto", fmt.Sprintf("Map identity %d ints, AutoChunksize", sz.mapN), "tasks/s", true},
+	mapw.rows = append(mapw.rows,
+		row{"map_1_buffer", fmt.Sprintf("Map identity %d ints, chunksize 1, Buffer(%d)", sz.mapN, largeBuffer), "tasks/s", true},
+		row{"map_auto", fmt.Sprintf("Map identity %d ints, AutoChunksize (Python: joblib auto)", sz.mapN), "tasks/s", true},
 		row{"map_cpu_1", "CPU per item at chunksize 1, parent and workers (getrusage)", "µs", false})
 	ws = append(ws, mapw,
+		workload{name: "skewed", rows: []row{
+			{"skewed_best", fmt.Sprintf("skewed %d inputs (1/8 of 40 ms, the rest 2 ms): best fixed chunk size", sz.skewedN), "tasks/s", true},
+			{"skewed_auto", fmt.Sprintf("skewed %d inputs: AutoChunksize (Python: joblib auto)", sz.skewedN), "tasks/s", true},
+		}, run: runSkewed},
 		workload{name: "primes", rows: []row{
 			{"primes_eff1", fmt.Sprintf("primes < %d in %d chunks: efficiency, 1 worker", sz.primeLimit, sz.primeChunks), "ratio", true},
 			{"primes_eff2", fmt.Sprintf("primes < %d in %d chunks: efficiency, 2 workers", sz.primeLimit, sz.primeChunks), "ratio", true},
@@ -329,26 +335,131 @@ func runMap(h *harness, impl Impl) (map[string]float64, string, error) {
 			}
 		}
 	}
-	if impl == Processes || impl == Goroutines {
-		rate, err := mapRate(impl, n, pool.AutoChunksize())
+	switch impl {
+	case Processes, Goroutines:
+		rate, err := mapRate(impl, n, pool.Chunksize(1), pool.Buffer(largeBuffer))
 		if err != nil {
 			return nil, "", err
 		}
+		out["map_1_buffer"] = rate
+		if rate, err = mapRate(impl, n, pool.AutoChunksize()); err != nil {
+			return nil, "", err
+		}
 		out["map_auto"] = rate
+	case Python:
+		if h.cfg.Joblib != "" {
+			r, err := h.joblib(map[string]any{"workload": "joblib_map", "n": n})
+			if err != nil {
+				return nil, "", err
+			}
+			out["map_auto"] = r["rate"]
+		}
 	}
 	return out, "", nil
 }
 
-// mapRate maps identity over n ints on a fresh pool of impl and returns
-// the items per second.
-func mapRate(impl Impl, n int, opt pool.Option) (float64, error) {
+// largeBuffer is the Buffer of the row that shows what a deep window gives
+// at chunksize 1.
+const largeBuffer = 4096
+
+// skewedChunksizes are the fixed chunk sizes the skewed workload sweeps.
+var skewedChunksizes = []int{1, 2, 5, 10, 20}
+
+// skewedCosts is the skewed workload of the chunksize homework: the first
+// eighth of the inputs take 40 ms, the others 2 ms, as sleeps.
+func skewedCosts(n int) []time.Duration {
+	costs := make([]time.Duration, n)
+	for i := range costs {
+		costs[i] = 2 * time.Millisecond
+		if i < n/8 {
+			costs[i] = 40 * time.Millisecond
+		}
+	}
+	return costs
+}
+
+// runSkewed measures the skewed workload at each fixed chunk size, keeps
+// the best rate, and then AutoChunksize; Python's best fixed size is
+// ProcessPoolExecutor's, its AutoChunksize cell joblib's.
+func runSkewed(h *harness, impl Impl) (map[string]float64, string, error) {
+	n := h.sz.skewedN
+	out := map[string]float64{}
+	best, bestC := 0.0, 0
+	switch impl {
+	case Python:
+		for _, c := range skewedChunksizes {
+			r, err := h.python(map[string]any{"workload": "skewed", "n": n, "chunksize": c})
+			if err != nil {
+				return nil, "", err
+			}
+			if r["rate"] > best {
+				best, bestC = r["rate"], c
+			}
+		}
+		out["skewed_best"] = best
+		if h.cfg.Joblib != "" {
+			r, err := h.joblib(map[string]any{"workload": "joblib_skewed", "n": n})
+			if err != nil {
+				return nil, "", err
+			}
+			out["skewed_auto"] = r["rate"]
+		}
+	case Processes, Goroutines:
+		costs := skewedCosts(n)
+		for _, c := range skewedChunksizes {
+			rate, err := seqRate(impl, costs, pool.Chunksize(c))
+			if err != nil {
+				return nil, "", err
+			}
+			if rate > best {
+				best, bestC = rate, c
+			}
+		}
+		out["skewed_best"] = best
+		rate, err := seqRate(impl, costs, pool.AutoChunksize())
+		if err != nil {
+			return nil, "", err
+		}
+		out["skewed_auto"] = rate
+	default:
+		return nil, "", nil
+	}
+	return out, fmt.Sprintf("%s skewed: best fixed chunk size %d", impl, bestC), nil
+}
+
+// seqRate maps the sleep task over costs on a fresh pool of impl and
+// returns the inputs per second.
+func seqRate(impl Impl, costs []time.Duration, opts ...pool.Option) (float64, error) {
 	p, err := newPool(impl, Workers)
 	if err != nil {
 		return 0, err
 	}
 	start := time.Now()
 	got := 0
-	for v, err := range pool.Map(context.Background(), p, identity, ints(n), opt) {
+	for _, err := range pool.Map(context.Background(), p, sleepTask, slices.Values(costs), opts...) {
+		if err != nil {
+			p.Close()
+			return 0, fmt.Errorf("skewed item %d: %v", got, err)
+		}
+		got++
+	}
+	took := time.Since(start)
+	if err := p.Close(); err != nil {
+		return 0, err
+	}
+	return float64(len(costs)) / took.Seconds(), nil
+}
+
+// mapRate maps identity over n ints on a fresh pool of impl and returns
+// the items per second.
+func mapRate(impl Impl, n int, opts ...pool.Option) (float64, error) {
+	p, err := newPool(impl, Workers)
+	if err != nil {
+		return 0, err
+	}
+	start := time.Now()
+	got := 0
+	for v, err := range pool.Map(context.Background(), p, identity, ints(n), opts...) {
 		if err != nil || v != got {
 			p.Close()
 			return 0, fmt.Errorf("map item %d: got %d, %v", got, v, err)

@@ -54,6 +54,13 @@ func main() {
 		fmt.Fprintf(os.Stderr, "bench: %v\n", err)
 	}
 	cfg.Python = py
+	if py != "" {
+		jl, _, err := bench.FindJoblib()
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "bench: %v\n", err)
+		}
+		cfg.Joblib = jl
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	r, err := bench.Run(ctx, cfg)
