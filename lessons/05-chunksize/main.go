@@ -101,6 +101,19 @@ func main() {
 	}
 	// 5000 messages against 50: the margin is tens of times, on any load.
 	fmt.Printf("chunksize 100 was faster than chunksize 1: %s (%.1fx)\n", yes(took[100] < took[1]), took[1].Seconds()/took[100].Seconds())
+
+	// Or let the pool choose: AutoChunksize starts at one input per chunk
+	// and doubles the size while chunks take under 2 ms. How many chunks
+	// it sends depends on how fast they come back, so no claim is made.
+	start, before := time.Now(), p.Stats()
+	sum := 0
+	for r, err := range pool.Map(ctx, p, tiny, slices.Values(seq(0, n)), pool.AutoChunksize()) {
+		if err != nil {
+			panic(err)
+		}
+		sum += r
+	}
+	fmt.Printf("AutoChunksize: %d chunks sent, sum %d, %v\n", chunksSince(p, before), sum, time.Since(start).Round(time.Millisecond))
 }
 
 // expected is the arithmetic: n inputs in chunks of c make ceil(n/c) chunks.
