@@ -11,6 +11,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/poolschool/poolschool/grader/internal/junitxsd"
 	"github.com/poolschool/poolschool/grader/result"
 )
 
@@ -268,4 +269,28 @@ func TestGradescopeExecutionTime(t *testing.T) {
 	var b bytes.Buffer
 	require.NoError(t, WriteGradescope(&b, r))
 	require.Contains(t, b.String(), "\n  \"execution_time\": 3,\n")
+}
+
+// junit.xml follows the rules Jenkins' and Surefire's schemas enforce,
+// for one check and for a report with every outcome, timed and stable.
+func TestJUnitSchema(t *testing.T) {
+	one := &result.Report{Student: "s", Exercises: []result.Exercise{{Name: "greet", Title: "Greet", Checks: []result.Check{
+		{Exercise: "greet", ID: "01-a", Title: "a", Status: result.Passed, Score: 1, MaxScore: 1, Visibility: "visible",
+			Started: time.Date(2026, 12, 2, 18, 0, 0, 0, time.UTC), Duration: 1234567 * time.Microsecond},
+	}}}}
+	all := report()
+	all.Exercises[0].Checks = append(all.Exercises[0].Checks,
+		result.Check{Exercise: "greet", ID: "03-c", Title: "c", Status: result.Error, MaxScore: 1, Reason: "timed out"},
+		result.Check{Exercise: "greet", ID: "04-d", Title: "d", Status: result.Skipped, MaxScore: 1, Reason: "needs 02-b", Visibility: "hidden"})
+	for _, reports := range [][]*result.Report{{one}, {all, one}} {
+		for _, stable := range []bool{false, true} {
+			var b bytes.Buffer
+			require.NoError(t, JUnit(&b, "poolschool", reports, stable))
+			require.NoError(t, junitxsd.Validate(&b), "stable %v:\n%s", stable, b.String())
+		}
+	}
+	var b bytes.Buffer
+	require.NoError(t, JUnit(&b, "poolschool", []*result.Report{one}, false))
+	require.Contains(t, b.String(), `<testsuite name="s/greet" tests="1" failures="0" errors="0" skipped="0" time="1.235" timestamp="2026-12-02T18:00:00Z">`)
+	require.Contains(t, b.String(), "<system-out>points: 1/1&#xA;visibility: visible&#xA;</system-out>")
 }

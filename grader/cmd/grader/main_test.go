@@ -25,6 +25,7 @@ import (
 	"github.com/rogpeppe/go-internal/txtar"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/poolschool/poolschool/grader/internal/junitxsd"
 	"github.com/poolschool/poolschool/grader/kit"
 	"github.com/poolschool/poolschool/grader/result"
 	"github.com/poolschool/poolschool/grader/sandbox"
@@ -196,6 +197,25 @@ func unzipone(args []string) int {
 	}
 	fmt.Fprintln(os.Stderr, "unzipone: no entry", args[1])
 	return 1
+}
+
+// junitvalidate checks JUnit XML files against the rules of Jenkins' and
+// Surefire's schemas (see grader/internal/junitxsd): junitvalidate FILE...
+func junitvalidate(args []string) int {
+	for _, name := range args {
+		f, err := os.Open(name)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "junitvalidate:", err)
+			return 1
+		}
+		err = junitxsd.Validate(f)
+		f.Close()
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "junitvalidate: %s: %v\n", name, err)
+			return 1
+		}
+	}
+	return 0
 }
 
 // gsvalidate checks a results.json against Gradescope's specification:
@@ -499,20 +519,21 @@ func TestMain(m *testing.M) {
 		os.Setenv("GORACE", "atexit_sleep_ms=0")
 	}
 	testscript.Main(m, map[string]func(){
-		"grader":     func() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
-		"mksubs":     func() { os.Exit(mksubs(os.Args[1:])) },
-		"cpdir":      func() { os.Exit(cpdir(os.Args[1:])) },
-		"noprocs":    func() { os.Exit(noprocs(os.Args[1:])) },
-		"ziplist":    func() { os.Exit(ziplist(os.Args[1:])) },
-		"yamlcheck":  func() { os.Exit(yamlcheck(os.Args[1:])) },
-		"unzipone":   func() { os.Exit(unzipone(os.Args[1:])) },
-		"zipdir":     func() { os.Exit(zipdir(os.Args[1:])) },
-		"mvq":        func() { os.Exit(mvq(os.Args[1:])) },
-		"gsvalidate": func() { os.Exit(gsvalidate(os.Args[1:])) },
-		"nooverlap":  func() { os.Exit(nooverlap(os.Args[1:])) },
-		"mutate":     func() { os.Exit(mutate(os.Args[1:])) },
-		"txtarput":   func() { os.Exit(txtarput(os.Args[1:])) },
-		"watchdrive": func() { os.Exit(watchdrive(os.Args[1:])) },
+		"grader":        func() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
+		"mksubs":        func() { os.Exit(mksubs(os.Args[1:])) },
+		"cpdir":         func() { os.Exit(cpdir(os.Args[1:])) },
+		"noprocs":       func() { os.Exit(noprocs(os.Args[1:])) },
+		"ziplist":       func() { os.Exit(ziplist(os.Args[1:])) },
+		"yamlcheck":     func() { os.Exit(yamlcheck(os.Args[1:])) },
+		"unzipone":      func() { os.Exit(unzipone(os.Args[1:])) },
+		"zipdir":        func() { os.Exit(zipdir(os.Args[1:])) },
+		"mvq":           func() { os.Exit(mvq(os.Args[1:])) },
+		"gsvalidate":    func() { os.Exit(gsvalidate(os.Args[1:])) },
+		"junitvalidate": func() { os.Exit(junitvalidate(os.Args[1:])) },
+		"nooverlap":     func() { os.Exit(nooverlap(os.Args[1:])) },
+		"mutate":        func() { os.Exit(mutate(os.Args[1:])) },
+		"txtarput":      func() { os.Exit(txtarput(os.Args[1:])) },
+		"watchdrive":    func() { os.Exit(watchdrive(os.Args[1:])) },
 	})
 }
 
