@@ -3,12 +3,14 @@ package render
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"
 
 	"github.com/poolschool/poolschool/grader/internal/junitxsd"
@@ -293,4 +295,108 @@ func TestJUnitSchema(t *testing.T) {
 	require.NoError(t, JUnit(&b, "poolschool", []*result.Report{one}, false))
 	require.Contains(t, b.String(), `<testsuite name="s/greet" tests="1" failures="0" errors="0" skipped="0" time="1.235" timestamp="2026-12-02T18:00:00Z">`)
 	require.Contains(t, b.String(), "<system-out>points: 1/1&#xA;visibility: visible&#xA;</system-out>")
+}
+
+// jsonKind is the JSON type a field of results.json has in Gradescope's
+// autograder specification
+// (https://gradescope-autograders.readthedocs.io/en/latest/specs/), with
+// the values it allows when it is one of a few strings.
+type jsonKind struct {
+	kind  string // "number", "integer", "string", "array of strings", "array of objects"
+	oneOf []string
+}
+
+var (
+	gsVisibility = []string{"hidden", "after_due_date", "after_published", "visible"}
+	gsFormat     = []string{"text", "html", "simple_format", "md", "ansi"}
+	gsTop        = map[string]jsonKind{
+		"score": {kind: "number"}, "execution_time": {kind: "integer"}, "output": {kind: "string"},
+		"output_format": {kind: "string", oneOf: gsFormat}, "test_output_format": {kind: "string", oneOf: gsFormat},
+		"visibility": {kind: "string", oneOf: gsVisibility}, "stdout_visibility": {kind: "string", oneOf: gsVisibility},
+		"tests": {kind: "array of objects"},
+	}
+	gsTest = map[string]jsonKind{
+		"score": {kind: "number"}, "max_score": {kind: "number"}, "status": {kind: "string", oneOf: []string{"passed", "failed"}},
+		"name": {kind: "string"}, "name_format": {kind: "string", oneOf: gsFormat}, "number": {kind: "string"},
+		"output": {kind: "string"}, "tags": {kind: "array of strings"}, "visibility": {kind: "string", oneOf: gsVisibility},
+	}
+)
+
+// checkKinds requires every field of obj to be one the specification
+// names, of the type it gives.
+func checkKinds(t *testing.T, where string, obj map[string]json.RawMessage, spec map[string]jsonKind) {
+	t.Helper()
+	for k, raw := range obj {
+		want, ok := spec[k]
+		require.True(t, ok, "%s: field %q is not in Gradescope's specification", where, k)
+		var v any
+		require.NoError(t, json.Unmarshal(raw, &v))
+		switch want.kind {
+		case "number":
+			require.IsType(t, 0.0, v, "%s.%s = %s is not a number", where, k, raw)
+		case "integer":
+			require.Regexp(t, `^-?[0-9]+$`, string(raw), "%s.%s is not an integer", where, k)
+		case "string":
+			require.IsType(t, "", v, "%s.%s = %s is not a string", where, k, raw)
+			if want.oneOf != nil {
+				require.Contains(t, want.oneOf, v, "%s.%s", where, k)
+			}
+		case "array of strings":
+			var a []string
+			require.NoError(t, json.Unmarshal(raw, &a), "%s.%s = %s is not an array of strings", where, k, raw)
+		case "array of objects":
+			var a []map[string]json.RawMessage
+			require.NoError(t, json.Unmarshal(raw, &a), "%s.%s = %s is not an array of objects", where, k, raw)
+		}
+	}
+}
+
+// Every field of results.json has the JSON type Gradescope's specification
+// gives it, for a report with every outcome and for one not graded.
+func TestGradescopeFieldTypes(t *testing.T) {
+	all := report()
+	all.Duration = 1500 * time.Millisecond
+	all.Exercises[0].Checks = append(all.Exercises[0].Checks,
+		result.Check{Exercise: "greet", ID: "03-c", Number: "1.3", Title: "c", Status: result.Error, MaxScore: 0.5, Reason: "timed out", Visibility: "visible"},
+		result.Check{Exercise: "greet", ID: "04-d", Number: "1.4", Title: "d", Status: result.Skipped, MaxScore: 1, Reason: "needs 02-b", Visibility: "hidden"})
+	broken := &result.Report{Student: "x", Error: "corrupt.zip is not a readable zip archive"}
+	for _, r := range []*result.Report{all, broken} {
+		var b bytes.Buffer
+		require.NoError(t, WriteGradescope(&b, r))
+		var top map[string]json.RawMessage
+		require.NoError(t, json.Unmarshal(b.Bytes(), &top))
+		for _, k := range []string{"score", "execution_time", "output", "visibility", "tests"} {
+			require.Contains(t, top, k)
+		}
+		checkKinds(t, "results", top, gsTop)
+		var tests []map[string]json.RawMessage
+		require.NoError(t, json.Unmarshal(top["tests"], &tests))
+		for i, tc := range tests {
+			checkKinds(t, fmt.Sprintf("tests[%d]", i), tc, gsTest)
+			for _, k := range []string{"score", "max_score", "status", "name", "name_format", "output", "visibility"} {
+				require.Contains(t, tc, k, "tests[%d]", i)
+			}
+		}
+	}
+}
+
+// The transcripts of results.json and junit.xml leave out the check's
+// hint lines: a student gets the first level (shown with the details) and
+// asks for the next, never the whole ladder at once.
+func TestTranscriptHintLadder(t *testing.T) {
+	r := report()
+	c := &r.Exercises[0].Checks[1]
+	c.Hint, c.HintLevels = "first level", 3
+	c.Log = "# title: b\n# points: 3\n# hint: first level\n# hint: second level\n# hint-if: x => third level\n\n# greets Ada (0.010s)\n> exec $PROG Ada\nFAIL: 02-b.txtar:9: no match\n"
+	var gs, ju bytes.Buffer
+	require.NoError(t, WriteGradescope(&gs, r))
+	require.NoError(t, JUnit(&ju, "poolschool", []*result.Report{r}, true))
+	want := "failed: no\nhint: first level\n\ntranscript:\n# title: b\n# points: 3\n\n# greets Ada (0.010s)\n> exec $PROG Ada\nFAIL: 02-b.txtar:9: no match\n"
+	got := Gradescope(r).Tests[1].Output
+	require.Empty(t, cmp.Diff(want, got), "results.json output (-want +got)")
+	for _, out := range []string{gs.String(), ju.String()} {
+		require.Equal(t, 1, strings.Count(out, "first level"), out)
+		require.NotContains(t, out, "second level")
+		require.NotContains(t, out, "third level")
+	}
 }

@@ -245,6 +245,7 @@ func gsvalidate(args []string) int {
 			MaxScore   *float64 `json:"max_score"`
 			Status     string   `json:"status"`
 			Name       string   `json:"name"`
+			NameFormat string   `json:"name_format"`
 			Number     string   `json:"number"`
 			Output     string   `json:"output"`
 			Tags       []string `json:"tags"`
@@ -273,6 +274,9 @@ func gsvalidate(args []string) int {
 	for i, t := range doc.Tests {
 		if t.Score == nil || t.MaxScore == nil || t.Name == "" || t.Number == "" || !vis[t.Visibility] {
 			return bad("test %d lacks score, max_score, name, number or a known visibility", i)
+		}
+		if t.NameFormat != "" && !formats[t.NameFormat] {
+			return bad("test %d has name_format %q", i, t.NameFormat)
 		}
 		if t.Status != "passed" && t.Status != "failed" {
 			return bad("test %d has status %q", i, t.Status)
