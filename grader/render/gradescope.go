@@ -146,7 +146,7 @@ func checkDetails(c result.Check, withLog bool) string {
 				b.WriteString("\n" + f.label + ":\n" + f.value)
 			}
 		}
-		if h := label(c.FailureHint, c.Hint); h != "" {
+		if h := label(c.FailureHint, c.Hint); h != "" && c.Status == result.Failed {
 			b.WriteString("\nhint: " + h)
 		}
 		if log := withoutHints(c.Log); withLog && log != "" {

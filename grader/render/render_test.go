@@ -48,8 +48,8 @@ func TestXMLText(t *testing.T) {
 }
 
 func TestFence(t *testing.T) {
-	got := fence("code ~~~~ and ```")
-	require.True(t, strings.HasPrefix(got, "~~~~~text\n"), got)
+	require.Equal(t, "````text\ncode ~~~~ and ```\n````\n", fence("code ~~~~ and ```"))
+	require.Equal(t, "```text\nplain\n```\n", fence("plain\n"))
 }
 
 func report() *result.Report {
@@ -399,4 +399,68 @@ func TestTranscriptHintLadder(t *testing.T) {
 		require.NotContains(t, out, "second level")
 		require.NotContains(t, out, "third level")
 	}
+}
+
+// feedback.md reads as plain text: only what would change the rendering
+// is escaped, and a program's output sits in a fence longer than any run
+// of backticks in it.
+func TestFeedbackPlainText(t *testing.T) {
+	r := &result.Report{Student: "ada_l", Notes: []string{"files that are not part of an exercise were ignored: main_test.go, notes.txt"},
+		Exercises: []result.Exercise{{Name: "primes", Title: "Primes #1", Checks: []result.Check{
+			{Exercise: "primes", ID: "01-small", Number: "1.1", Title: "small ranges | edges", Status: result.Failed, MaxScore: 2, Visibility: "visible",
+				Reason:   "the primes from 2 to 10 (limit 2 s): *stdout* is not `want.txt` <b>; see [docs] & _more_ &amp;",
+				Expected: "2\n3", Got: "```go\n2\n````", Hint: "Both ends count: a_b isn't \\emphasis\\.", HintLevels: 2},
+		}}}}
+	var b bytes.Buffer
+	require.NoError(t, Feedback(&b, r))
+	want := "# Feedback for ada_l\n\n" +
+		"**Total: 0 / 2 points**\n\n" +
+		"- Note: files that are not part of an exercise were ignored: main_test.go, notes.txt\n\n" +
+		"## Primes #1 (0/2 points)\n\n" +
+		"| # | Check | Result | Points |\n|---|---|---|---|\n" +
+		"| 1.1 | small ranges \\| edges | failed | 0/2 |\n\n" +
+		"### 1.1 small ranges | edges\n\n" +
+		"Failed: the primes from 2 to 10 (limit 2 s): \\*stdout\\* is not \\`want.txt\\` \\<b>; see \\[docs] & \\_more\\_ \\&amp;\n\n" +
+		"Expected:\n\n```text\n2\n3\n```\n\n" +
+		"Got:\n\n`````text\n```go\n2\n````\n`````\n\n" +
+		"Hint: Both ends count: a_b isn't \\emphasis\\\\.\n\n"
+	require.Empty(t, cmp.Diff(want, b.String()), "feedback.md (-want +got)")
+}
+
+// A submission that could not be read says so once, at the top; its
+// checks are listed as not run, with no section each repeating the error.
+func TestFeedbackNotGraded(t *testing.T) {
+	checks := []result.Check{
+		{Exercise: "greet", ID: "01-builds", Number: "1.1", Title: "builds", Status: result.Error, Visibility: "visible", Reason: "not run: the submission could not be graded", Hint: "h"},
+		{Exercise: "greet", ID: "02-hello", Number: "1.2", Title: "greets by name", Status: result.Error, MaxScore: 2, Visibility: "visible", Reason: "not run: the submission could not be graded", Hint: "h"},
+	}
+	r := &result.Report{Student: "bob", Error: "submission refused: bob.zip is not a readable zip archive (zip: not a valid zip file)",
+		Exercises: []result.Exercise{{Name: "greet", Title: "Greet", Checks: checks}}}
+	var b bytes.Buffer
+	require.NoError(t, Feedback(&b, r))
+	want := `# Feedback for bob
+
+**Total: 0 / 2 points**
+
+Your submission could not be graded, so none of the checks ran: submission refused: bob.zip is not a readable zip archive (zip: not a valid zip file)
+
+Fix this and submit again.
+
+## Greet (0/2 points)
+
+| # | Check | Result | Points |
+|---|---|---|---|
+| 1.1 | builds | not run | 0/0 |
+| 1.2 | greets by name | not run | 0/2 |
+
+`
+	require.Empty(t, cmp.Diff(want, b.String()), "feedback.md (-want +got)")
+	var gs bytes.Buffer
+	require.NoError(t, WriteGradescope(&gs, r))
+	require.Equal(t, 1, strings.Count(gs.String(), "not a readable zip archive"), gs.String())
+}
+
+func TestMarkdownHeading(t *testing.T) {
+	require.Equal(t, `C\#`, mdHeading("C#"))
+	require.Equal(t, `a \| b`, mdCell("a | b"))
 }

@@ -357,6 +357,9 @@ func (g *grading) gradeOne(ctx context.Context, s submission.Submission, slot in
 	dir := filepath.Join(g.work, "s", s.ID)
 	_ = os.RemoveAll(dir)
 	defer os.RemoveAll(dir)
+	// The grader's folders mean nothing to the student, and are gone
+	// after the run.
+	defer rep.MapText(relativeTo(dir, g.work))
 	if err := os.MkdirAll(dir, 0o711); err != nil {
 		rep.Error = err.Error()
 		return rep
@@ -392,8 +395,8 @@ func (g *grading) gradeOne(ctx context.Context, s submission.Submission, slot in
 }
 
 // notGraded gives a submission that could not be read a record in which
-// every check scores zero with the reason, so the gradebook shows the full
-// maximum for it too.
+// every check scores zero as not run, so the gradebook shows the full
+// maximum for it too. The reason is the report's error, said once there.
 func (g *grading) notGraded(rep *result.Report) {
 	rep.Exercises = nil
 	for i, ex := range g.exs {
@@ -402,7 +405,7 @@ func (g *grading) notGraded(rep *result.Report) {
 			e.Checks = append(e.Checks, result.Check{
 				Exercise: ex.Name, ID: c.ID, Number: fmt.Sprintf("%d.%d", i+1, j+1), Title: c.Title,
 				Status: result.Error, MaxScore: c.Points, Visibility: string(c.Visibility), Ungraded: c.Ungraded,
-				Reason: "the submission could not be graded: " + rep.Error,
+				Reason: "not run: the submission could not be graded",
 			})
 		}
 		rep.Exercises = append(rep.Exercises, e)
