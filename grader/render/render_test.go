@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"
@@ -463,4 +464,44 @@ Fix this and submit again.
 func TestMarkdownHeading(t *testing.T) {
 	require.Equal(t, `C\#`, mdHeading("C#"))
 	require.Equal(t, `a \| b`, mdCell("a | b"))
+}
+
+// The progress line fits the terminal: what does not fit is left out from
+// the end, the last student first, then what runs is cut with an ellipsis.
+func TestProgressLine(t *testing.T) {
+	p := ClassProgress{Total: 20, Done: 5, Elapsed: 50 * time.Second,
+		Now: []string{"ada: checking finds the primes in small ranges (3s)", "bob: building primes (1s)"}, Last: "carol 4/5 points"}
+	for width, want := range map[int]string{
+		200: "[#####---------------] 5/20, ETA 2m30s  ada: checking finds the primes in small ranges (3s); bob: building primes (1s)  last: carol 4/5 points",
+		80:  "[##-------] 5/20, ETA 2m30s  ada: checking finds the primes in small ranges (3…",
+		40:  "[#----] 5/20, ETA 2m30s  ada: checking…",
+	} {
+		got := ProgressLine(p, width)
+		require.Equal(t, want, got, "width %d", width)
+		require.LessOrEqual(t, utf8.RuneCountInString(got), width-1)
+	}
+	require.Equal(t, "preparing the grader's checks and the kit... (2s)", ProgressLine(ClassProgress{Elapsed: 2500 * time.Millisecond}, 80))
+	require.Equal(t, "preparing the grader'…", ProgressLine(ClassProgress{Elapsed: time.Second}, 23))
+}
+
+// The class table is aligned and no row is wider than the terminal; notes
+// that do not fit end in an ellipsis.
+func TestClassTable(t *testing.T) {
+	reports := []*result.Report{
+		{Student: "ada", Exercises: report().Exercises},
+		nil,
+		{Student: "bomb-with-a-very-long-student-id", Error: "submission refused: exercises/greet/main.go is larger than 16 MiB (limit)"},
+		{Student: "tess", Notes: []string{"changes to files you may not edit were ignored: go.mod", "files that are not part of an exercise were ignored: notes.txt"}},
+	}
+	var b bytes.Buffer
+	require.NoError(t, ClassTable(&b, reports, 80))
+	want := `student               points    max  notes
+ada                        1      4
+bomb-with-a-very-lo…       0      0  not graded: submission refused: exercises/…
+tess                       0      0  changes to files you may not edit were ign…
+`
+	require.Empty(t, cmp.Diff(want, b.String()))
+	for _, l := range strings.Split(b.String(), "\n") {
+		require.LessOrEqual(t, utf8.RuneCountInString(l), 80, l)
+	}
 }

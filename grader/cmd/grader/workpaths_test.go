@@ -18,7 +18,7 @@ func TestRelativeTo(t *testing.T) {
 		"/tmp/poolschool-grade-1/s/ada/run/greet/events.jsonl":                        "run/greet/events.jsonl",
 		"/tmp/poolschool-grade-1/checks/greet/02-hello.txtar":                         "checks/greet/02-hello.txtar",
 		"/tmp/poolschool-grade-1/s/adam/kit/x.go":                                     "s/adam/kit/x.go",
-		"no path here":                                                                "no path here",
+		"no path here": "no path here",
 	} {
 		require.Equal(t, want, rel(in), "relativeTo(%q)", in)
 	}
