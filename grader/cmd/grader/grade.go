@@ -414,11 +414,9 @@ func (g *grading) notGraded(rep *result.Report) {
 	for i, ex := range g.exs {
 		e := result.Exercise{Name: ex.Name, Title: ex.Title}
 		for j, c := range ex.Checks {
-			e.Checks = append(e.Checks, result.Check{
-				Exercise: ex.Name, ID: c.ID, Number: fmt.Sprintf("%d.%d", i+1, j+1), Title: c.Title,
-				Status: result.Error, MaxScore: c.Points, Visibility: string(c.Visibility), Ungraded: c.Ungraded,
-				Reason: "not run: the submission could not be graded",
-			})
+			cr := runner.NewRecord(ex, i+1, j+1, c)
+			cr.Status, cr.Reason = result.Error, "not run: the submission could not be graded"
+			e.Checks = append(e.Checks, cr)
 		}
 		rep.Exercises = append(rep.Exercises, e)
 	}
