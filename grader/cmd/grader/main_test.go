@@ -23,6 +23,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 	"github.com/rogpeppe/go-internal/txtar"
+	"github.com/stretchr/testify/require"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/poolschool/poolschool/grader/internal/junitxsd"
@@ -545,9 +546,7 @@ func TestMain(m *testing.M) {
 // binary. UPDATE_SCRIPTS=1 rewrites the golden files in them.
 func TestScripts(t *testing.T) {
 	kitDir, err := filepath.Abs("../../testdata/kit")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	testscript.Run(t, testscript.Params{
 		Dir:                 "../../testdata/script",
 		WorkdirRoot:         t.TempDir(),
