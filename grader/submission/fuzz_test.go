@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -67,6 +68,7 @@ type tarEntry struct {
 // one that matches ErrRefused, and whatever was written lies inside the
 // target, has no link, and keeps to the limits.
 func extractChecked(t *testing.T, kind Kind, data []byte) {
+	defer noHang(kind)()
 	file := filepath.Join(t.TempDir(), "submission."+string(kind))
 	require.NoError(t, os.WriteFile(file, data, 0o644))
 	root := t.TempDir()
@@ -78,6 +80,15 @@ func extractChecked(t *testing.T, kind Kind, data []byte) {
 	}
 	require.NotNil(t, x)
 	checkTree(t, root, dst)
+}
+
+// noHang crashes the test process when reading one input takes more than
+// ten seconds, far more than any input within fuzzLimits needs, so that
+// the fuzzer reports a reader that hangs, with its input, instead of
+// waiting for it. It returns what disarms it.
+func noHang(what Kind) (disarm func()) {
+	t := time.AfterFunc(10*time.Second, func() { panic("reading one " + string(what) + " input took more than 10 s") })
+	return func() { t.Stop() }
 }
 
 // checkTree requires everything below root to be dst or inside it, with
@@ -216,6 +227,7 @@ func FuzzGitHead(f *testing.F) {
 	f.Add("ref: refs/heads/main", "not a commit", "zz refs/heads/main\n", false, false)
 	f.Add(strings.Repeat("ref: ", 1000), "", strings.Repeat("x", 2<<20), false, false)
 	f.Fuzz(func(t *testing.T, head, ref, packed string, headLink, refsLink bool) {
+		defer noHang(Git)()
 		root := t.TempDir()
 		// secret lies outside the repository and looks like a commit id.
 		secret := strings.Repeat("5ec7e7", 6) + "5ec7"
