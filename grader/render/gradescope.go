@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -16,6 +18,7 @@ type GradescopeTest struct {
 	MaxScore   float64  `json:"max_score"`
 	Status     string   `json:"status"`
 	Name       string   `json:"name"`
+	NameFormat string   `json:"name_format"`
 	Number     string   `json:"number"`
 	Output     string   `json:"output"`
 	Tags       []string `json:"tags,omitempty"`
@@ -76,7 +79,7 @@ func Gradescope(r *result.Report) GradescopeResults {
 	out.Output = Text(strings.Join(head, "\n"))
 	for _, c := range r.Checks() {
 		t := GradescopeTest{
-			Score: c.Score, MaxScore: c.MaxScore, Name: Text(c.Title), Number: c.Number,
+			Score: c.Score, MaxScore: c.MaxScore, Name: Text(c.Title), NameFormat: "text", Number: c.Number,
 			Tags: []string{c.Exercise}, Visibility: gradescopeVisibility(c.Visibility), Status: "failed",
 		}
 		if c.Status == result.Passed {
@@ -109,8 +112,22 @@ func WriteGradescope(w io.Writer, r *result.Report) error {
 	return enc.Encode(Gradescope(r))
 }
 
+// hintLine is a check's "# hint:" or "# hint-if:" line as testscript
+// echoes it in a transcript.
+var hintLine = regexp.MustCompile(`^#\s*hint(-if)?:`)
+
+// withoutHints leaves the hint lines out of a check's transcript: they
+// hold every level of the hint ladder at once, where the student is to
+// get the first (which the details already show) and ask for the next.
+func withoutHints(log string) string {
+	lines := strings.SplitAfter(log, "\n")
+	lines = slices.DeleteFunc(lines, func(l string) bool { return hintLine.MatchString(l) })
+	return strings.Join(lines, "")
+}
+
 // checkDetails is the plain-text explanation of one check: status, reason,
-// expected, got, hint and (when withLog) the failing phase's transcript.
+// expected, got, the hint a student gets first and (when withLog) the
+// failing phase's transcript without its hint lines.
 func checkDetails(c result.Check, withLog bool) string {
 	var b strings.Builder
 	switch c.Status {
@@ -129,11 +146,11 @@ func checkDetails(c result.Check, withLog bool) string {
 				b.WriteString("\n" + f.label + ":\n" + f.value)
 			}
 		}
-		if h := label(c.FailureHint, c.Hint); h != "" {
+		if h := label(c.FailureHint, c.Hint); h != "" && c.Status == result.Failed {
 			b.WriteString("\nhint: " + h)
 		}
-		if withLog && c.Log != "" {
-			b.WriteString("\n\ntranscript:\n" + c.Log)
+		if log := withoutHints(c.Log); withLog && log != "" {
+			b.WriteString("\n\ntranscript:\n" + log)
 		}
 	}
 	return b.String()

@@ -3,14 +3,18 @@ package render
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"
 
+	"github.com/poolschool/poolschool/grader/internal/junitxsd"
 	"github.com/poolschool/poolschool/grader/result"
 )
 
@@ -45,8 +49,8 @@ func TestXMLText(t *testing.T) {
 }
 
 func TestFence(t *testing.T) {
-	got := fence("code ~~~~ and ```")
-	require.True(t, strings.HasPrefix(got, "~~~~~text\n"), got)
+	require.Equal(t, "````text\ncode ~~~~ and ```\n````\n", fence("code ~~~~ and ```"))
+	require.Equal(t, "```text\nplain\n```\n", fence("plain\n"))
 }
 
 func report() *result.Report {
@@ -268,4 +272,236 @@ func TestGradescopeExecutionTime(t *testing.T) {
 	var b bytes.Buffer
 	require.NoError(t, WriteGradescope(&b, r))
 	require.Contains(t, b.String(), "\n  \"execution_time\": 3,\n")
+}
+
+// junit.xml follows the rules Jenkins' and Surefire's schemas enforce,
+// for one check and for a report with every outcome, timed and stable.
+func TestJUnitSchema(t *testing.T) {
+	one := &result.Report{Student: "s", Exercises: []result.Exercise{{Name: "greet", Title: "Greet", Checks: []result.Check{
+		{Exercise: "greet", ID: "01-a", Title: "a", Status: result.Passed, Score: 1, MaxScore: 1, Visibility: "visible",
+			Started: time.Date(2026, 12, 2, 18, 0, 0, 0, time.UTC), Duration: 1234567 * time.Microsecond},
+	}}}}
+	all := report()
+	all.Exercises[0].Checks = append(all.Exercises[0].Checks,
+		result.Check{Exercise: "greet", ID: "03-c", Title: "c", Status: result.Error, MaxScore: 1, Reason: "timed out"},
+		result.Check{Exercise: "greet", ID: "04-d", Title: "d", Status: result.Skipped, MaxScore: 1, Reason: "needs 02-b", Visibility: "hidden"})
+	for _, reports := range [][]*result.Report{{one}, {all, one}} {
+		for _, stable := range []bool{false, true} {
+			var b bytes.Buffer
+			require.NoError(t, JUnit(&b, "poolschool", reports, stable))
+			require.NoError(t, junitxsd.Validate(&b), "stable %v:\n%s", stable, b.String())
+		}
+	}
+	var b bytes.Buffer
+	require.NoError(t, JUnit(&b, "poolschool", []*result.Report{one}, false))
+	require.Contains(t, b.String(), `<testsuite name="s/greet" tests="1" failures="0" errors="0" skipped="0" time="1.235" timestamp="2026-12-02T18:00:00Z">`)
+	require.Contains(t, b.String(), "<system-out>points: 1/1&#xA;visibility: visible&#xA;</system-out>")
+}
+
+// jsonKind is the JSON type a field of results.json has in Gradescope's
+// autograder specification
+// (https://gradescope-autograders.readthedocs.io/en/latest/specs/), with
+// the values it allows when it is one of a few strings.
+type jsonKind struct {
+	kind  string // "number", "integer", "string", "array of strings", "array of objects"
+	oneOf []string
+}
+
+var (
+	gsVisibility = []string{"hidden", "after_due_date", "after_published", "visible"}
+	gsFormat     = []string{"text", "html", "simple_format", "md", "ansi"}
+	gsTop        = map[string]jsonKind{
+		"score": {kind: "number"}, "execution_time": {kind: "integer"}, "output": {kind: "string"},
+		"output_format": {kind: "string", oneOf: gsFormat}, "test_output_format": {kind: "string", oneOf: gsFormat},
+		"visibility": {kind: "string", oneOf: gsVisibility}, "stdout_visibility": {kind: "string", oneOf: gsVisibility},
+		"tests": {kind: "array of objects"},
+	}
+	gsTest = map[string]jsonKind{
+		"score": {kind: "number"}, "max_score": {kind: "number"}, "status": {kind: "string", oneOf: []string{"passed", "failed"}},
+		"name": {kind: "string"}, "name_format": {kind: "string", oneOf: gsFormat}, "number": {kind: "string"},
+		"output": {kind: "string"}, "tags": {kind: "array of strings"}, "visibility": {kind: "string", oneOf: gsVisibility},
+	}
+)
+
+// checkKinds requires every field of obj to be one the specification
+// names, of the type it gives.
+func checkKinds(t *testing.T, where string, obj map[string]json.RawMessage, spec map[string]jsonKind) {
+	t.Helper()
+	for k, raw := range obj {
+		want, ok := spec[k]
+		require.True(t, ok, "%s: field %q is not in Gradescope's specification", where, k)
+		var v any
+		require.NoError(t, json.Unmarshal(raw, &v))
+		switch want.kind {
+		case "number":
+			require.IsType(t, 0.0, v, "%s.%s = %s is not a number", where, k, raw)
+		case "integer":
+			require.Regexp(t, `^-?[0-9]+$`, string(raw), "%s.%s is not an integer", where, k)
+		case "string":
+			require.IsType(t, "", v, "%s.%s = %s is not a string", where, k, raw)
+			if want.oneOf != nil {
+				require.Contains(t, want.oneOf, v, "%s.%s", where, k)
+			}
+		case "array of strings":
+			var a []string
+			require.NoError(t, json.Unmarshal(raw, &a), "%s.%s = %s is not an array of strings", where, k, raw)
+		case "array of objects":
+			var a []map[string]json.RawMessage
+			require.NoError(t, json.Unmarshal(raw, &a), "%s.%s = %s is not an array of objects", where, k, raw)
+		}
+	}
+}
+
+// Every field of results.json has the JSON type Gradescope's specification
+// gives it, for a report with every outcome and for one not graded.
+func TestGradescopeFieldTypes(t *testing.T) {
+	all := report()
+	all.Duration = 1500 * time.Millisecond
+	all.Exercises[0].Checks = append(all.Exercises[0].Checks,
+		result.Check{Exercise: "greet", ID: "03-c", Number: "1.3", Title: "c", Status: result.Error, MaxScore: 0.5, Reason: "timed out", Visibility: "visible"},
+		result.Check{Exercise: "greet", ID: "04-d", Number: "1.4", Title: "d", Status: result.Skipped, MaxScore: 1, Reason: "needs 02-b", Visibility: "hidden"})
+	broken := &result.Report{Student: "x", Error: "corrupt.zip is not a readable zip archive"}
+	for _, r := range []*result.Report{all, broken} {
+		var b bytes.Buffer
+		require.NoError(t, WriteGradescope(&b, r))
+		var top map[string]json.RawMessage
+		require.NoError(t, json.Unmarshal(b.Bytes(), &top))
+		for _, k := range []string{"score", "execution_time", "output", "visibility", "tests"} {
+			require.Contains(t, top, k)
+		}
+		checkKinds(t, "results", top, gsTop)
+		var tests []map[string]json.RawMessage
+		require.NoError(t, json.Unmarshal(top["tests"], &tests))
+		for i, tc := range tests {
+			checkKinds(t, fmt.Sprintf("tests[%d]", i), tc, gsTest)
+			for _, k := range []string{"score", "max_score", "status", "name", "name_format", "output", "visibility"} {
+				require.Contains(t, tc, k, "tests[%d]", i)
+			}
+		}
+	}
+}
+
+// The transcripts of results.json and junit.xml leave out the check's
+// hint lines: a student gets the first level (shown with the details) and
+// asks for the next, never the whole ladder at once.
+func TestTranscriptHintLadder(t *testing.T) {
+	r := report()
+	c := &r.Exercises[0].Checks[1]
+	c.Hint, c.HintLevels = "first level", 3
+	c.Log = "# title: b\n# points: 3\n# hint: first level\n# hint: second level\n# hint-if: x => third level\n\n# greets Ada (0.010s)\n> exec $PROG Ada\nFAIL: 02-b.txtar:9: no match\n"
+	var gs, ju bytes.Buffer
+	require.NoError(t, WriteGradescope(&gs, r))
+	require.NoError(t, JUnit(&ju, "poolschool", []*result.Report{r}, true))
+	want := "failed: no\nhint: first level\n\ntranscript:\n# title: b\n# points: 3\n\n# greets Ada (0.010s)\n> exec $PROG Ada\nFAIL: 02-b.txtar:9: no match\n"
+	got := Gradescope(r).Tests[1].Output
+	require.Empty(t, cmp.Diff(want, got), "results.json output (-want +got)")
+	for _, out := range []string{gs.String(), ju.String()} {
+		require.Equal(t, 1, strings.Count(out, "first level"), out)
+		require.NotContains(t, out, "second level")
+		require.NotContains(t, out, "third level")
+	}
+}
+
+// feedback.md reads as plain text: only what would change the rendering
+// is escaped, and a program's output sits in a fence longer than any run
+// of backticks in it.
+func TestFeedbackPlainText(t *testing.T) {
+	r := &result.Report{Student: "ada_l", Notes: []string{"files that are not part of an exercise were ignored: main_test.go, notes.txt"},
+		Exercises: []result.Exercise{{Name: "primes", Title: "Primes #1", Checks: []result.Check{
+			{Exercise: "primes", ID: "01-small", Number: "1.1", Title: "small ranges | edges", Status: result.Failed, MaxScore: 2, Visibility: "visible",
+				Reason:   "the primes from 2 to 10 (limit 2 s): *stdout* is not `want.txt` <b>; see [docs] & _more_ &amp;",
+				Expected: "2\n3", Got: "```go\n2\n````", Hint: "Both ends count: a_b isn't \\emphasis\\.", HintLevels: 2},
+		}}}}
+	var b bytes.Buffer
+	require.NoError(t, Feedback(&b, r))
+	want := "# Feedback for ada_l\n\n" +
+		"**Total: 0 / 2 points**\n\n" +
+		"- Note: files that are not part of an exercise were ignored: main_test.go, notes.txt\n\n" +
+		"## Primes #1 (0/2 points)\n\n" +
+		"| # | Check | Result | Points |\n|---|---|---|---|\n" +
+		"| 1.1 | small ranges \\| edges | failed | 0/2 |\n\n" +
+		"### 1.1 small ranges | edges\n\n" +
+		"Failed: the primes from 2 to 10 (limit 2 s): \\*stdout\\* is not \\`want.txt\\` \\<b>; see \\[docs] & \\_more\\_ \\&amp;\n\n" +
+		"Expected:\n\n```text\n2\n3\n```\n\n" +
+		"Got:\n\n`````text\n```go\n2\n````\n`````\n\n" +
+		"Hint: Both ends count: a_b isn't \\emphasis\\\\.\n\n"
+	require.Empty(t, cmp.Diff(want, b.String()), "feedback.md (-want +got)")
+}
+
+// A submission that could not be read says so once, at the top; its
+// checks are listed as not run, with no section each repeating the error.
+func TestFeedbackNotGraded(t *testing.T) {
+	checks := []result.Check{
+		{Exercise: "greet", ID: "01-builds", Number: "1.1", Title: "builds", Status: result.Error, Visibility: "visible", Reason: "not run: the submission could not be graded", Hint: "h"},
+		{Exercise: "greet", ID: "02-hello", Number: "1.2", Title: "greets by name", Status: result.Error, MaxScore: 2, Visibility: "visible", Reason: "not run: the submission could not be graded", Hint: "h"},
+	}
+	r := &result.Report{Student: "bob", Error: "submission refused: bob.zip is not a readable zip archive (zip: not a valid zip file)",
+		Exercises: []result.Exercise{{Name: "greet", Title: "Greet", Checks: checks}}}
+	var b bytes.Buffer
+	require.NoError(t, Feedback(&b, r))
+	want := `# Feedback for bob
+
+**Total: 0 / 2 points**
+
+Your submission could not be graded, so none of the checks ran: submission refused: bob.zip is not a readable zip archive (zip: not a valid zip file)
+
+Fix this and submit again.
+
+## Greet (0/2 points)
+
+| # | Check | Result | Points |
+|---|---|---|---|
+| 1.1 | builds | not run | 0/0 |
+| 1.2 | greets by name | not run | 0/2 |
+
+`
+	require.Empty(t, cmp.Diff(want, b.String()), "feedback.md (-want +got)")
+	var gs bytes.Buffer
+	require.NoError(t, WriteGradescope(&gs, r))
+	require.Equal(t, 1, strings.Count(gs.String(), "not a readable zip archive"), gs.String())
+}
+
+func TestMarkdownHeading(t *testing.T) {
+	require.Equal(t, `C\#`, mdHeading("C#"))
+	require.Equal(t, `a \| b`, mdCell("a | b"))
+}
+
+// The progress line fits the terminal: what does not fit is left out from
+// the end, the last student first, then what runs is cut with an ellipsis.
+func TestProgressLine(t *testing.T) {
+	p := ClassProgress{Total: 20, Done: 5, Elapsed: 50 * time.Second,
+		Now: []string{"ada: checking finds the primes in small ranges (3s)", "bob: building primes (1s)"}, Last: "carol 4/5 points"}
+	for width, want := range map[int]string{
+		200: "[#####---------------] 5/20, ETA 2m30s  ada: checking finds the primes in small ranges (3s); bob: building primes (1s)  last: carol 4/5 points",
+		80:  "[##-------] 5/20, ETA 2m30s  ada: checking finds the primes in small ranges (3…",
+		40:  "[#----] 5/20, ETA 2m30s  ada: checking…",
+	} {
+		got := ProgressLine(p, width)
+		require.Equal(t, want, got, "width %d", width)
+		require.LessOrEqual(t, utf8.RuneCountInString(got), width-1)
+	}
+	require.Equal(t, "preparing the grader's checks and the kit... (2s)", ProgressLine(ClassProgress{Elapsed: 2500 * time.Millisecond}, 80))
+	require.Equal(t, "preparing the grader'…", ProgressLine(ClassProgress{Elapsed: time.Second}, 23))
+}
+
+// The class table is aligned and no row is wider than the terminal; notes
+// that do not fit end in an ellipsis.
+func TestClassTable(t *testing.T) {
+	reports := []*result.Report{
+		{Student: "ada", Exercises: report().Exercises},
+		nil,
+		{Student: "bomb-with-a-very-long-student-id", Error: "submission refused: exercises/greet/main.go is larger than 16 MiB (limit)"},
+		{Student: "tess", Notes: []string{"changes to files you may not edit were ignored: go.mod", "files that are not part of an exercise were ignored: notes.txt"}},
+	}
+	var b bytes.Buffer
+	require.NoError(t, ClassTable(&b, reports, 80))
+	want := `student               points    max  notes
+ada                        1      4
+bomb-with-a-very-lo…       0      0  not graded: submission refused: exercises/…
+tess                       0      0  changes to files you may not edit were ign…
+`
+	require.Empty(t, cmp.Diff(want, b.String()))
+	for _, l := range strings.Split(b.String(), "\n") {
+		require.LessOrEqual(t, utf8.RuneCountInString(l), 80, l)
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
 )
 
 // helloScript is a check file the logs below come from.
@@ -97,9 +98,7 @@ func TestExplain(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if diff := cmp.Diff(tt.want, explain(tt.log, s, "greet")); diff != "" {
-				t.Errorf("explain (-want +got):\n%s", diff)
-			}
+			require.Empty(t, cmp.Diff(tt.want, explain(tt.log, s, "greet")), "explain (-want +got)")
 		})
 	}
 }
@@ -112,51 +111,38 @@ func TestCutLines(t *testing.T) {
 	}
 	got := cutLines(strings.Join(lines, "\n"))
 	want := "line 1\nline 2\nline 3\nline 4\nline 5\nline 6\nline 7\nline 8\n... 88 lines ...\nline 97\nline 98\nline 99\nline 100"
-	if got != want {
-		t.Errorf("cutLines = %q, want %q", got, want)
-	}
-	if s := strings.Join(lines[:13], "\n"); cutLines(s) != s {
-		t.Errorf("13 lines were cut: %q", cutLines(s))
-	}
+	require.Equal(t, want, got)
+	s := strings.Join(lines[:13], "\n")
+	require.Equal(t, s, cutLines(s), "13 lines were cut")
 }
 
 // The compiler's lines read like the student's own folder.
 func TestCompilerLines(t *testing.T) {
 	out := "# github.com/poolschool/poolschool/exercises/primes\n/tmp/k/exercises/primes/main.go:6:24: syntax error: unexpected newline\nexercises/primes/util.go:3:2: undefined: x\n"
 	want := "main.go:6:24: syntax error: unexpected newline\nutil.go:3:2: undefined: x"
-	if got := compilerLines(out, "/tmp/k", "exercises", "primes"); got != want {
-		t.Errorf("compilerLines = %q, want %q", got, want)
-	}
+	require.Equal(t, want, compilerLines(out, "/tmp/k", "exercises", "primes"))
 }
 
 func TestCondition(t *testing.T) {
 	ok, err := condition("cpus:1")
-	if err != nil || !ok {
-		t.Fatalf("cpus:1 = %v, %v", ok, err)
-	}
+	require.NoError(t, err)
+	require.True(t, ok, "cpus:1")
 	ok, err = condition("cpus:100000")
-	if err != nil || ok {
-		t.Fatalf("cpus:100000 = %v, %v", ok, err)
-	}
-	if _, err := condition("cpus:x"); err == nil {
-		t.Fatal("cpus:x gave no error")
-	}
-	if _, err := condition("gpu"); err == nil {
-		t.Fatal("gpu gave no error")
-	}
+	require.NoError(t, err)
+	require.False(t, ok, "cpus:100000")
+	_, err = condition("cpus:x")
+	require.Error(t, err, "cpus:x")
+	_, err = condition("gpu")
+	require.Error(t, err, "gpu")
 }
 
 func TestParallelCondition(t *testing.T) {
-	if _, err := condition("parallel:x"); err == nil {
-		t.Fatal("parallel:x gave no error")
-	}
+	_, err := condition("parallel:x")
+	require.Error(t, err, "parallel:x")
 	ok, err := condition("parallel:100000")
-	if err != nil || ok {
-		t.Fatalf("parallel:100000 = %v, %v; no machine here has that many CPUs", ok, err)
-	}
+	require.NoError(t, err)
+	require.False(t, ok, "parallel:100000: no machine here has that many CPUs")
 	// The measure itself depends on the machine's load, so only its sanity
 	// is asserted: some work got done.
-	if e := parallelEfficiency(1); e <= 0 {
-		t.Fatalf("parallelEfficiency(1) = %.2f, want a positive ratio", e)
-	}
+	require.Positive(t, parallelEfficiency(1), "parallelEfficiency(1) is a ratio of work done")
 }

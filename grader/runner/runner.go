@@ -114,13 +114,7 @@ func (r *Runner) Exercise(ctx context.Context, kit, src string, number int, ex *
 	}
 	passed := map[string]bool{}
 	for i, c := range checks {
-		cr := result.Check{
-			Exercise: ex.Name, ID: c.ID, Number: fmt.Sprintf("%d.%d", number, i+1), Title: c.Title,
-			MaxScore: c.Points, Visibility: string(c.Visibility), Ungraded: c.Ungraded, HintLevels: len(c.Hints),
-		}
-		if len(c.Hints) > 0 {
-			cr.Hint = c.Hints[0]
-		}
+		cr := NewRecord(ex, number, i+1, c)
 		var missing []string
 		for _, n := range c.Needs {
 			if !passed[n] {

@@ -21,9 +21,7 @@ func TestParse(t *testing.T) {
 		Needs: []string{"01-builds", "other"}, Timeout: 5 * time.Second, Visibility: Hidden,
 		Hints: []string{"one", "two"}, Output: 64 << 10, Memory: 256 << 20, Exclusive: true,
 	}
-	if diff := cmp.Diff(want, c, cmpopts.IgnoreFields(Check{}, "Script")); diff != "" {
-		t.Errorf("Parse (-want +got):\n%s", diff)
-	}
+	require.Empty(t, cmp.Diff(want, c, cmpopts.IgnoreFields(Check{}, "Script")), "Parse (-want +got)")
 }
 
 // A hint-if is the hint for the failures its pattern matches; several may

@@ -3,6 +3,9 @@ package spec
 import (
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
+	"unicode"
 )
 
 // ErrSyntax matches every *SyntaxError with errors.Is.
@@ -19,12 +22,17 @@ type SyntaxError struct {
 	Msg  string // what is wrong and what to do
 }
 
-// Error formats the error as "file:line: msg".
+// Error formats the error as "file:line: msg", on one line: a file name
+// with a newline or another unprintable character in it is quoted.
 func (e *SyntaxError) Error() string {
-	if e.Line == 0 {
-		return fmt.Sprintf("%s: %s", e.File, e.Msg)
+	file := e.File
+	if strings.ContainsFunc(file, func(r rune) bool { return !unicode.IsPrint(r) }) {
+		file = strconv.Quote(file)
 	}
-	return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+	if e.Line == 0 {
+		return fmt.Sprintf("%s: %s", file, e.Msg)
+	}
+	return fmt.Sprintf("%s:%d: %s", file, e.Line, e.Msg)
 }
 
 // Is reports whether target is ErrSyntax.

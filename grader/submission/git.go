@@ -5,11 +5,14 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -40,26 +43,48 @@ func isDirNoLink(p string) bool {
 	return err == nil && fi.IsDir()
 }
 
-// readFileNoLink reads a small regular file, refusing links.
-func readFileNoLink(p string) ([]byte, error) {
-	if !isRegular(p) {
-		return nil, fmt.Errorf("%s is not a regular file", filepath.Base(p))
+// maxRefFile bounds HEAD, a loose ref and packed-refs.
+const maxRefFile = 1 << 20
+
+// readInRepo reads the small regular file name of the repository folder
+// repo. It refuses a link, and never reads outside repo whatever links lie
+// on the way (a refs folder that links elsewhere, say): os.Root refuses
+// any path that would leave it. O_NONBLOCK keeps a FIFO swapped in after
+// the Lstat from blocking the open.
+func readInRepo(repo *os.Root, name string) ([]byte, error) {
+	fi, err := repo.Lstat(name)
+	if err != nil || !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file of the repository", path.Base(name))
 	}
-	data, err := os.ReadFile(p)
+	f, err := repo.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s cannot be read", path.Base(name))
 	}
-	if len(data) > 1<<20 {
-		return nil, fmt.Errorf("%s is too large", filepath.Base(p))
+	defer f.Close()
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file of the repository", path.Base(name))
+	}
+	data, err := io.ReadAll(io.LimitReader(f, maxRefFile+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s cannot be read", path.Base(name))
+	}
+	if len(data) > maxRefFile {
+		return nil, fmt.Errorf("%s is too large", path.Base(name))
 	}
 	return data, nil
 }
 
 // resolveHead finds the commit HEAD points at by reading HEAD, the loose
-// ref and packed-refs as plain files: no git command runs in the student's
-// repository, so nothing in its config can take effect.
+// ref and packed-refs as plain files of the repository (see readInRepo):
+// no git command runs in the student's repository, so nothing in its
+// config can take effect.
 func resolveHead(gd string) (string, error) {
-	head, err := readFileNoLink(filepath.Join(gd, "HEAD"))
+	repo, err := os.OpenRoot(gd)
+	if err != nil {
+		return "", fmt.Errorf("the repository cannot be opened")
+	}
+	defer repo.Close()
+	head, err := readInRepo(repo, "HEAD")
 	if err != nil {
 		return "", err
 	}
@@ -71,12 +96,12 @@ func resolveHead(gd string) (string, error) {
 	if !ok || !refRE.MatchString(ref) || strings.Contains(ref, "..") {
 		return "", fmt.Errorf("HEAD is neither a commit nor a branch")
 	}
-	if data, err := readFileNoLink(filepath.Join(gd, filepath.FromSlash(ref))); err == nil {
+	if data, err := readInRepo(repo, ref); err == nil {
 		if id := strings.TrimSpace(string(data)); hexRE.MatchString(id) {
 			return id, nil
 		}
 	}
-	if data, err := readFileNoLink(filepath.Join(gd, "packed-refs")); err == nil {
+	if data, err := readInRepo(repo, "packed-refs"); err == nil {
 		sc := bufio.NewScanner(bytes.NewReader(data))
 		for sc.Scan() {
 			f := strings.Fields(sc.Text())

@@ -29,9 +29,7 @@ func TestParse(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := Parse([]byte(tt.data))
 			require.NoError(t, err)
-			if diff := cmp.Diff(tt.want, *got); diff != "" {
-				t.Errorf("Parse (-want +got):\n%s", diff)
-			}
+			require.Empty(t, cmp.Diff(tt.want, *got), "Parse (-want +got)")
 		})
 	}
 }

@@ -52,7 +52,7 @@ func receive(t *testing.T, w *Watcher) string {
 	case rel := <-w.C:
 		return rel
 	case <-time.After(30 * time.Second):
-		t.Fatal("no change reported in 30 s")
+		require.FailNow(t, "no change reported in 30 s")
 		return ""
 	}
 }

@@ -15,8 +15,6 @@ import (
 	"syscall"
 	"time"
 
-	"golang.org/x/term"
-
 	"github.com/poolschool/poolschool/grader/kit"
 	"github.com/poolschool/poolschool/grader/render"
 	"github.com/poolschool/poolschool/grader/result"
@@ -36,6 +34,9 @@ type grading struct {
 	only    *spec.Exercise // the one exercise selected with -ex, for bare uploads
 	uidBase int
 	out     string
+	// progress shows which student is graded and what runs for them;
+	// nil shows nothing.
+	progress *progress
 }
 
 // cmdGrade grades a class folder of submissions, or one submission, and
@@ -84,22 +85,27 @@ func cmdGrade(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return exitCode(err, stderr)
 	}
+	prog := newProgress(stderr)
+	defer prog.finish()
+	prog.preparing()
 	g, cleanup, err := prepare(*kitDir, *exName, *outDir, *uidBase)
 	if err != nil {
+		prog.finish()
 		return exitCode(err, stderr)
 	}
 	defer cleanup()
+	g.progress = prog
 	capTimeouts(g.exs, *maxTimeout)
 	if err := ids.WriteFile(filepath.Join(g.out, submission.IDFile)); err != nil {
 		return exitCode(err, stderr)
 	}
 	for _, p := range problems {
-		fmt.Fprintf(stderr, "grader: %s\n", p)
+		prog.println("grader: " + p)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	_ = sandbox.BecomeSubreaper()
-	prog := newProgress(stderr, len(subs))
+	prog.start(len(subs))
 	reports := make([]*result.Report, len(subs))
 	var wg sync.WaitGroup
 	next := make(chan int)
@@ -108,12 +114,13 @@ func cmdGrade(args []string, stdout, stderr io.Writer) int {
 		go func(slot int) {
 			defer wg.Done()
 			for i := range next {
+				prog.begin(slot, subs[i].ID)
 				r := g.gradeOne(ctx, subs[i], slot)
 				reports[i] = r
 				if err := g.writeStudent(r); err != nil {
-					fmt.Fprintf(stderr, "grader: writing results of %s: %v\n", r.Student, err)
+					prog.println(fmt.Sprintf("grader: writing results of %s: %v", r.Student, err))
 				}
-				prog.done(r)
+				prog.done(slot, r)
 			}
 		}(slot)
 	}
@@ -138,6 +145,11 @@ func cmdGrade(args []string, stdout, stderr io.Writer) int {
 	all, err := g.writeClass()
 	if err != nil {
 		return exitCode(err, stderr)
+	}
+	if !single {
+		if err := render.ClassTable(stdout, reports, termWidth(stdout)); err != nil {
+			return exitCode(err, stderr)
+		}
 	}
 	if *resultsJSON != "" && len(reports) == 1 {
 		if err := writeWith(*resultsJSON, func(w io.Writer) error { return render.WriteGradescope(w, reports[0]) }); err != nil {
@@ -357,6 +369,9 @@ func (g *grading) gradeOne(ctx context.Context, s submission.Submission, slot in
 	dir := filepath.Join(g.work, "s", s.ID)
 	_ = os.RemoveAll(dir)
 	defer os.RemoveAll(dir)
+	// The grader's folders mean nothing to the student, and are gone
+	// after the run.
+	defer rep.MapText(relativeTo(dir, g.work))
 	if err := os.MkdirAll(dir, 0o711); err != nil {
 		rep.Error = err.Error()
 		return rep
@@ -384,7 +399,7 @@ func (g *grading) gradeOne(ctx context.Context, s submission.Submission, slot in
 		rep.Error = err.Error()
 		return rep
 	}
-	r := &runner.Runner{Self: g.self, User: g.user(slot), Work: run, GoEnv: g.goEnv}
+	r := &runner.Runner{Self: g.self, User: g.user(slot), Work: run, GoEnv: g.goEnv, Observer: g.progress.observer(slot)}
 	for i, ex := range g.exs {
 		rep.Exercises = append(rep.Exercises, r.Exercise(ctx, copyDir, kit.Exercises, i+1, ex, ex.Checks))
 	}
@@ -392,18 +407,16 @@ func (g *grading) gradeOne(ctx context.Context, s submission.Submission, slot in
 }
 
 // notGraded gives a submission that could not be read a record in which
-// every check scores zero with the reason, so the gradebook shows the full
-// maximum for it too.
+// every check scores zero as not run, so the gradebook shows the full
+// maximum for it too. The reason is the report's error, said once there.
 func (g *grading) notGraded(rep *result.Report) {
 	rep.Exercises = nil
 	for i, ex := range g.exs {
 		e := result.Exercise{Name: ex.Name, Title: ex.Title}
 		for j, c := range ex.Checks {
-			e.Checks = append(e.Checks, result.Check{
-				Exercise: ex.Name, ID: c.ID, Number: fmt.Sprintf("%d.%d", i+1, j+1), Title: c.Title,
-				Status: result.Error, MaxScore: c.Points, Visibility: string(c.Visibility), Ungraded: c.Ungraded,
-				Reason: "the submission could not be graded: " + rep.Error,
-			})
+			cr := runner.NewRecord(ex, i+1, j+1, c)
+			cr.Status, cr.Reason = result.Error, "not run: the submission could not be graded"
+			e.Checks = append(e.Checks, cr)
 		}
 		rep.Exercises = append(rep.Exercises, e)
 	}
@@ -491,49 +504,4 @@ func writeLines(path string, lines []string) error {
 		return nil
 	}
 	return os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o644)
-}
-
-// progress reports grading progress: a bar with an ETA on a terminal, one
-// line per student otherwise.
-type progress struct {
-	mu    sync.Mutex
-	w     io.Writer
-	tty   bool
-	total int
-	n     int
-	start time.Time
-}
-
-func newProgress(w io.Writer, total int) *progress {
-	tty := false
-	if f, ok := w.(*os.File); ok {
-		tty = term.IsTerminal(int(f.Fd()))
-	}
-	return &progress{w: w, tty: tty, total: total, start: time.Now()}
-}
-
-func (p *progress) done(r *result.Report) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.n++
-	got, most := r.Score()
-	status := fmt.Sprintf("%s/%s points", result.Points(got), result.Points(most))
-	if r.Error != "" {
-		status = "not graded: " + render.OneLine(r.Error, 100)
-	}
-	if !p.tty {
-		fmt.Fprintf(p.w, "graded %s: %s (%s)\n", render.OneLine(r.Student, 64), status, r.Duration.Round(100*time.Millisecond))
-		return
-	}
-	elapsed := time.Since(p.start)
-	eta := time.Duration(float64(elapsed) / float64(p.n) * float64(p.total-p.n)).Round(time.Second)
-	width := 30
-	fill := p.n * width / max(p.total, 1)
-	fmt.Fprintf(p.w, "\r\x1b[K[%s%s] %d/%d students, ETA %s (last: %s %s)", strings.Repeat("#", fill), strings.Repeat("-", width-fill), p.n, p.total, eta, render.OneLine(r.Student, 24), status)
-}
-
-func (p *progress) finish() {
-	if p.tty {
-		fmt.Fprintln(p.w)
-	}
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+	"github.com/stretchr/testify/require"
 )
 
 // TestHomework runs grader/testdata/homework/*.txtar against the real kit
@@ -23,9 +24,7 @@ func TestHomework(t *testing.T) {
 		t.Skip("builds and grades the three homework exercises; skipped with -short")
 	}
 	root, err := filepath.Abs("../../..")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	testscript.Run(t, testscript.Params{
 		Dir:                 "../../testdata/homework",
 		WorkdirRoot:         t.TempDir(),

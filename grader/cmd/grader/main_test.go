@@ -23,8 +23,10 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 	"github.com/rogpeppe/go-internal/txtar"
+	"github.com/stretchr/testify/require"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/poolschool/poolschool/grader/internal/junitxsd"
 	"github.com/poolschool/poolschool/grader/kit"
 	"github.com/poolschool/poolschool/grader/result"
 	"github.com/poolschool/poolschool/grader/sandbox"
@@ -198,6 +200,25 @@ func unzipone(args []string) int {
 	return 1
 }
 
+// junitvalidate checks JUnit XML files against the rules of Jenkins' and
+// Surefire's schemas (see grader/internal/junitxsd): junitvalidate FILE...
+func junitvalidate(args []string) int {
+	for _, name := range args {
+		f, err := os.Open(name)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "junitvalidate:", err)
+			return 1
+		}
+		err = junitxsd.Validate(f)
+		f.Close()
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "junitvalidate: %s: %v\n", name, err)
+			return 1
+		}
+	}
+	return 0
+}
+
 // gsvalidate checks a results.json against Gradescope's specification:
 // known fields only, a score, tests with score, max_score, name, number,
 // status passed|failed and a known visibility. It prints the test count
@@ -225,6 +246,7 @@ func gsvalidate(args []string) int {
 			MaxScore   *float64 `json:"max_score"`
 			Status     string   `json:"status"`
 			Name       string   `json:"name"`
+			NameFormat string   `json:"name_format"`
 			Number     string   `json:"number"`
 			Output     string   `json:"output"`
 			Tags       []string `json:"tags"`
@@ -253,6 +275,9 @@ func gsvalidate(args []string) int {
 	for i, t := range doc.Tests {
 		if t.Score == nil || t.MaxScore == nil || t.Name == "" || t.Number == "" || !vis[t.Visibility] {
 			return bad("test %d lacks score, max_score, name, number or a known visibility", i)
+		}
+		if t.NameFormat != "" && !formats[t.NameFormat] {
+			return bad("test %d has name_format %q", i, t.NameFormat)
 		}
 		if t.Status != "passed" && t.Status != "failed" {
 			return bad("test %d has status %q", i, t.Status)
@@ -499,20 +524,21 @@ func TestMain(m *testing.M) {
 		os.Setenv("GORACE", "atexit_sleep_ms=0")
 	}
 	testscript.Main(m, map[string]func(){
-		"grader":     func() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
-		"mksubs":     func() { os.Exit(mksubs(os.Args[1:])) },
-		"cpdir":      func() { os.Exit(cpdir(os.Args[1:])) },
-		"noprocs":    func() { os.Exit(noprocs(os.Args[1:])) },
-		"ziplist":    func() { os.Exit(ziplist(os.Args[1:])) },
-		"yamlcheck":  func() { os.Exit(yamlcheck(os.Args[1:])) },
-		"unzipone":   func() { os.Exit(unzipone(os.Args[1:])) },
-		"zipdir":     func() { os.Exit(zipdir(os.Args[1:])) },
-		"mvq":        func() { os.Exit(mvq(os.Args[1:])) },
-		"gsvalidate": func() { os.Exit(gsvalidate(os.Args[1:])) },
-		"nooverlap":  func() { os.Exit(nooverlap(os.Args[1:])) },
-		"mutate":     func() { os.Exit(mutate(os.Args[1:])) },
-		"txtarput":   func() { os.Exit(txtarput(os.Args[1:])) },
-		"watchdrive": func() { os.Exit(watchdrive(os.Args[1:])) },
+		"grader":        func() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
+		"mksubs":        func() { os.Exit(mksubs(os.Args[1:])) },
+		"cpdir":         func() { os.Exit(cpdir(os.Args[1:])) },
+		"noprocs":       func() { os.Exit(noprocs(os.Args[1:])) },
+		"ziplist":       func() { os.Exit(ziplist(os.Args[1:])) },
+		"yamlcheck":     func() { os.Exit(yamlcheck(os.Args[1:])) },
+		"unzipone":      func() { os.Exit(unzipone(os.Args[1:])) },
+		"zipdir":        func() { os.Exit(zipdir(os.Args[1:])) },
+		"mvq":           func() { os.Exit(mvq(os.Args[1:])) },
+		"gsvalidate":    func() { os.Exit(gsvalidate(os.Args[1:])) },
+		"junitvalidate": func() { os.Exit(junitvalidate(os.Args[1:])) },
+		"nooverlap":     func() { os.Exit(nooverlap(os.Args[1:])) },
+		"mutate":        func() { os.Exit(mutate(os.Args[1:])) },
+		"txtarput":      func() { os.Exit(txtarput(os.Args[1:])) },
+		"watchdrive":    func() { os.Exit(watchdrive(os.Args[1:])) },
 	})
 }
 
@@ -520,9 +546,7 @@ func TestMain(m *testing.M) {
 // binary. UPDATE_SCRIPTS=1 rewrites the golden files in them.
 func TestScripts(t *testing.T) {
 	kitDir, err := filepath.Abs("../../testdata/kit")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	testscript.Run(t, testscript.Params{
 		Dir:                 "../../testdata/script",
 		WorkdirRoot:         t.TempDir(),
