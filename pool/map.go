@@ -23,7 +23,8 @@ type Item[R any] struct {
 // with its own error: a failed item does not stop the items after it.
 //
 // Map is lazy and bounded: it reads inputs only as results are consumed, at
-// most Buffer inputs ahead (two chunks per worker by default), so an endless
+// most Buffer inputs ahead (by default, 256 inputs or two chunks per worker,
+// whichever is more, within 4 MiB of encoded data), so an endless
 // sequence works. Breaking out of the loop cancels what is still
 // outstanding, as the end of ctx does; when ctx ends, also before Map
 // starts or while nothing is in flight, Map yields ctx.Err() once and

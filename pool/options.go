@@ -14,7 +14,7 @@ type Option func(*options)
 type options struct {
 	chunksize int
 	auto      bool // AutoChunksize
-	buffer    int  // 0: two chunks per worker
+	buffer    int  // 0: the default window (defaultWindow)
 	retries   int
 	timeout   time.Duration
 	progress  func(done int)
@@ -43,8 +43,8 @@ func Chunksize(n int) Option {
 // it when chunks take more than 100 ms (so that one slow chunk does not
 // keep a worker busy while others idle). Results stay in input order, a
 // worker's death fails only its chunk, and Progress still reports each
-// chunk. Without Buffer the window is two chunks per worker of the size
-// chosen so far; with Buffer, chunks never grow past it. It cannot be
+// chunk. Without Buffer the window is the default one (see Buffer) for the
+// size chosen so far; with Buffer, chunks never grow past it. It cannot be
 // combined with Chunksize.
 func AutoChunksize() Option {
 	return func(o *options) {
@@ -54,7 +54,10 @@ func AutoChunksize() Option {
 }
 
 // Buffer bounds how far Map reads ahead: at most n inputs are taken from the
-// input sequence and not yet yielded. The default is two chunks per worker;
+// input sequence and not yet yielded. The default is 256 inputs per worker,
+// or two chunks per worker when that is more, and it also stops reading
+// once the encoded arguments and results of the chunks not yet yielded
+// reach 4 MiB (one chunk is always allowed); Buffer(n) is exactly n inputs.
 // n < 1 is an error. A Buffer smaller than the chunk size shrinks the
 // chunks to n inputs.
 func Buffer(n int) Option {
