@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path"
@@ -113,6 +114,30 @@ func resolveHead(gd string) (string, error) {
 	return "", fmt.Errorf("branch %s has no commit", ref)
 }
 
+// ownObjects refuses a repository whose objects are not all its own: one
+// that borrows objects from elsewhere (objects/info/alternates, which git
+// would follow to any repository on the grader's machine, another
+// student's among them) or whose objects folder holds a link. A clone
+// never has either unless made with --shared or --reference.
+func ownObjects(objects string) error {
+	for _, borrowed := range []string{"alternates", "http-alternates"} {
+		if _, err := os.Lstat(filepath.Join(objects, "info", borrowed)); err == nil {
+			return fmt.Errorf("it borrows objects from another repository (objects/info/%s); "+
+				"hand in a full clone: git repack -a -d, then delete that file", borrowed)
+		}
+	}
+	return filepath.WalkDir(objects, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			rel, _ := filepath.Rel(filepath.Dir(objects), p)
+			return fmt.Errorf("%s is a link; hand in a repository whose objects are its own files", rel)
+		}
+		return nil
+	})
+}
+
 // extractGit reads the commit at HEAD of a git submission. The student's
 // repository is never the one git runs in: a fresh empty repository of the
 // grader's borrows its objects through objects/info/alternates, and "git
@@ -129,6 +154,9 @@ func extractGit(dir string, w *writer) error {
 	objects, err := filepath.Abs(filepath.Join(gd, "objects"))
 	if err != nil || !isDirNoLink(objects) {
 		return fmt.Errorf("%w: the repository has no objects folder", ErrRefused)
+	}
+	if err := ownObjects(objects); err != nil {
+		return fmt.Errorf("%w: git repository: %v", ErrRefused, err)
 	}
 	commit, err := resolveHead(gd)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 
@@ -183,4 +184,46 @@ func TestScanOddNames(t *testing.T) {
 	}, problems)
 	require.Equal(t, `"a\x1b[2Jb"`, ShowName("a\x1b[2Jb"))
 	require.Equal(t, "Tampered Tess", ShowName("Tampered Tess"))
+}
+
+// A git submission is read from its own objects only: one that borrows
+// objects through objects/info/alternates (which could name another
+// student's repository) or links its objects elsewhere is refused with a
+// line that says what to hand in instead.
+func TestExtractGitRefusesBorrowedObjects(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	repo := func(t *testing.T) string {
+		dir := filepath.Join(t.TempDir(), "s")
+		require.NoError(t, os.MkdirAll(dir, 0o755))
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "main.go"), []byte("package main\n"), 0o644))
+		for _, args := range [][]string{{"init", "-q"}, {"add", "."},
+			{"-c", "user.name=s", "-c", "user.email=s@example.com", "commit", "-q", "-m", "work"}} {
+			out, err := exec.Command("git", append([]string{"-C", dir}, args...)...).CombinedOutput()
+			require.NoError(t, err, string(out))
+		}
+		return dir
+	}
+	extract := func(t *testing.T, dir string) error {
+		_, err := Extract(Submission{Path: dir, Kind: Git}, filepath.Join(t.TempDir(), "x"), DefaultLimits)
+		return err
+	}
+
+	require.NoError(t, extract(t, repo(t)), "a plain repository is read")
+
+	borrowing := repo(t)
+	other := repo(t)
+	require.NoError(t, os.WriteFile(filepath.Join(borrowing, ".git", "objects", "info", "alternates"),
+		[]byte(filepath.Join(other, ".git", "objects")+"\n"), 0o644))
+	err := extract(t, borrowing)
+	require.ErrorIs(t, err, ErrRefused)
+	require.ErrorContains(t, err, "objects/info/alternates")
+
+	linked := repo(t)
+	elsewhere := t.TempDir()
+	require.NoError(t, os.Symlink(elsewhere, filepath.Join(linked, ".git", "objects", "ab")))
+	err = extract(t, linked)
+	require.ErrorIs(t, err, ErrRefused)
+	require.ErrorContains(t, err, "is a link")
 }
