@@ -29,8 +29,8 @@ func Parse(s string) (time.Time, error) {
 // Penalty is the late-penalty rule: Percent of the points available taken
 // away for every started Per of lateness.
 type Penalty struct {
-	Percent float64
-	Per     time.Duration
+	Percent float64       `json:"percent"`
+	Per     time.Duration `json:"per_ns"`
 }
 
 // ParsePenalty reads a rule like "10%/day" or "2%/hour".
@@ -78,8 +78,21 @@ type Status struct {
 	// LMSLate is the LMS's own mark (Canvas's "LATE" in a file name):
 	// the upload time it is based on is the one the student cannot set.
 	LMSLate bool `json:"lms_late,omitempty"`
-	// Newer counts commits after the deadline that were not graded.
+	// Newer says that commits after the deadline were not graded.
 	Newer bool `json:"newer_commits,omitempty"`
+	// Rule is the late-penalty rule the work was graded under; nil: none.
+	Rule *Penalty `json:"penalty,omitempty"`
+}
+
+// Penalty is what the work loses for being late, of got earned out of
+// max: the rule's points for Late. An LMS's late mark alone says not by
+// how much, so it costs nothing here; adjustments.csv can say what it
+// costs.
+func (s Status) Penalty(got, max float64) float64 {
+	if s.Rule == nil {
+		return 0
+	}
+	return s.Rule.Points(s.Late, got, max)
 }
 
 // IsLate reports whether the graded work is late by either measure.

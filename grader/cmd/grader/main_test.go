@@ -25,6 +25,7 @@ import (
 	"github.com/rogpeppe/go-internal/txtar"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/poolschool/poolschool/grader/classreport/browsertest"
 	"github.com/poolschool/poolschool/grader/kit"
 	"github.com/poolschool/poolschool/grader/result"
 	"github.com/poolschool/poolschool/grader/sandbox"
@@ -499,20 +500,21 @@ func TestMain(m *testing.M) {
 		os.Setenv("GORACE", "atexit_sleep_ms=0")
 	}
 	testscript.Main(m, map[string]func(){
-		"grader":     func() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
-		"mksubs":     func() { os.Exit(mksubs(os.Args[1:])) },
-		"cpdir":      func() { os.Exit(cpdir(os.Args[1:])) },
-		"noprocs":    func() { os.Exit(noprocs(os.Args[1:])) },
-		"ziplist":    func() { os.Exit(ziplist(os.Args[1:])) },
-		"yamlcheck":  func() { os.Exit(yamlcheck(os.Args[1:])) },
-		"unzipone":   func() { os.Exit(unzipone(os.Args[1:])) },
-		"zipdir":     func() { os.Exit(zipdir(os.Args[1:])) },
-		"mvq":        func() { os.Exit(mvq(os.Args[1:])) },
-		"gsvalidate": func() { os.Exit(gsvalidate(os.Args[1:])) },
-		"nooverlap":  func() { os.Exit(nooverlap(os.Args[1:])) },
-		"mutate":     func() { os.Exit(mutate(os.Args[1:])) },
-		"txtarput":   func() { os.Exit(txtarput(os.Args[1:])) },
-		"watchdrive": func() { os.Exit(watchdrive(os.Args[1:])) },
+		"grader":       func() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
+		"mksubs":       func() { os.Exit(mksubs(os.Args[1:])) },
+		"cpdir":        func() { os.Exit(cpdir(os.Args[1:])) },
+		"noprocs":      func() { os.Exit(noprocs(os.Args[1:])) },
+		"ziplist":      func() { os.Exit(ziplist(os.Args[1:])) },
+		"yamlcheck":    func() { os.Exit(yamlcheck(os.Args[1:])) },
+		"unzipone":     func() { os.Exit(unzipone(os.Args[1:])) },
+		"zipdir":       func() { os.Exit(zipdir(os.Args[1:])) },
+		"mvq":          func() { os.Exit(mvq(os.Args[1:])) },
+		"gsvalidate":   func() { os.Exit(gsvalidate(os.Args[1:])) },
+		"nooverlap":    func() { os.Exit(nooverlap(os.Args[1:])) },
+		"mutate":       func() { os.Exit(mutate(os.Args[1:])) },
+		"txtarput":     func() { os.Exit(txtarput(os.Args[1:])) },
+		"watchdrive":   func() { os.Exit(watchdrive(os.Args[1:])) },
+		"browsercheck": func() { os.Exit(browsercheck(os.Args[1:])) },
 	})
 }
 
@@ -537,6 +539,9 @@ func TestScripts(t *testing.T) {
 			switch cond {
 			case "root":
 				return os.Geteuid() == 0, nil
+			case "browser":
+				_, err := browsertest.Find()
+				return err == nil, nil
 			}
 			return false, fmt.Errorf("unknown condition %q", cond)
 		},
