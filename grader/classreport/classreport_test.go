@@ -154,6 +154,20 @@ func TestReportInChromium(t *testing.T) {
 	if d := cmp.Diff(want, order); d != "" {
 		t.Fatalf("students sorted by final, descending (-want +got):\n%s", d)
 	}
+	// A click on a heading sorts by it, ascending: the submission not
+	// graded first, then by total.
+	page, err = browsertest.Load(ctx, bin, p, "click=total")
+	require.NoError(t, err)
+	require.Empty(t, page.Errors, "console errors")
+	require.Contains(t, page.DOM, `data-col="total" aria-sort="ascending"`)
+	order = nil
+	for _, m := range rowsRE.FindAllStringSubmatch(page.DOM, -1) {
+		order = append(order, m[1])
+	}
+	want = []string{"s00", "s01", "s05", "s09", "s03", "s07", "s11", "s04", "s08", "s02", "s06", "s10"}
+	if d := cmp.Diff(want, order); d != "" {
+		t.Fatalf("students after a click on Total (-want +got):\n%s", d)
+	}
 	png := filepath.Join(dir, "report.png")
 	require.NoError(t, browsertest.Screenshot(ctx, bin, p, png))
 	data, err := os.ReadFile(png)

@@ -130,7 +130,7 @@ func ReadFile(path string) (Status, error) {
 func (s Status) Describe() string {
 	var parts []string
 	if s.Late > 0 {
-		parts = append(parts, fmt.Sprintf("commit %.12s was made %s after the deadline", s.Commit, s.Late.Round(time.Minute)))
+		parts = append(parts, fmt.Sprintf("commit %.12s was made %s after the deadline", s.Commit, strings.TrimSuffix(s.Late.Round(time.Minute).String(), "0s")))
 	}
 	if s.LMSLate {
 		parts = append(parts, "the LMS marked the upload late")
