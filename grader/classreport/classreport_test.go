@@ -141,9 +141,9 @@ func TestReportInChromium(t *testing.T) {
 	page, err := browsertest.Load(ctx, bin, p, "sort=-final")
 	require.NoError(t, err)
 	require.Empty(t, page.Errors, "console errors")
-	require.Contains(t, page.DOM, `data-ready="yes"`, "the page's script ran to its end")
-	require.NotContains(t, page.DOM, `data-js-errors="`)
-	require.Contains(t, page.DOM, `aria-sort="descending"`)
+	require.True(t, strings.Contains(page.DOM, `data-ready="yes"`), "the page's script ran to its end")
+	require.False(t, strings.Contains(page.DOM, `data-js-errors="`), "an error in the page's script")
+	require.True(t, strings.Contains(page.DOM, `aria-sort="descending"`), "a heading marked sorted, descending")
 	var order []string
 	for _, m := range rowsRE.FindAllStringSubmatch(page.DOM, -1) {
 		order = append(order, m[1])
@@ -159,7 +159,7 @@ func TestReportInChromium(t *testing.T) {
 	page, err = browsertest.Load(ctx, bin, p, "click=total")
 	require.NoError(t, err)
 	require.Empty(t, page.Errors, "console errors")
-	require.Contains(t, page.DOM, `data-col="total" aria-sort="ascending"`)
+	require.True(t, strings.Contains(page.DOM, `data-col="total" aria-sort="ascending"`), "Total marked sorted, ascending, after the click")
 	order = nil
 	for _, m := range rowsRE.FindAllStringSubmatch(page.DOM, -1) {
 		order = append(order, m[1])
