@@ -30,6 +30,13 @@ func WriteCSV(w io.Writer, pairs []Pair) error {
 		for _, m := range p.Matches {
 			a, b = append(a, m.A.String()), append(b, m.B.String())
 		}
+		// A file name is the student's to choose: a spreadsheet must not
+		// read "=cmd.go:1-3" as a formula.
+		for _, spans := range [][]string{a, b} {
+			if len(spans) > 0 && strings.ContainsAny(spans[0][:1], "=+-@\t\r") {
+				spans[0] = "'" + spans[0]
+			}
+		}
 		row := []string{p.Exercise, p.A, p.B, strconv.FormatFloat(p.Score, 'f', 2, 64), strconv.Itoa(p.Shared), strings.Join(a, " "), strings.Join(b, " ")}
 		if err := cw.Write(row); err != nil {
 			return err

@@ -135,9 +135,12 @@ func TestWriteCSV(t *testing.T) {
 		{Exercise: "primes", A: "ann", B: "ben", Score: 0.912, Shared: 30, Flagged: true,
 			Matches: []Match{{A: Span{"main.go", 3, 9}, B: Span{"main.go", 4, 4}}, {A: Span{"a.go", 1, 2}, B: Span{"b.go", 5, 6}}}},
 		{Exercise: "primes", A: "ann", B: "cid", Score: 0.1, Shared: 2},
+		{Exercise: "primes", A: "dot", B: "eve", Score: 0.7, Shared: 9, Flagged: true,
+			Matches: []Match{{A: Span{"=cmd.go", 1, 3}, B: Span{"main.go", 1, 3}}}},
 	}))
 	want := "exercise,student_a,student_b,score,shared_fingerprints,lines_a,lines_b\n" +
-		"primes,ann,ben,0.91,30,main.go:3-9 a.go:1-2,main.go:4 b.go:5-6\n"
+		"primes,ann,ben,0.91,30,main.go:3-9 a.go:1-2,main.go:4 b.go:5-6\n" +
+		"primes,dot,eve,0.70,9,'=cmd.go:1-3,main.go:1-3\n"
 	if d := cmp.Diff(want, b.String()); d != "" {
 		t.Fatalf("similarity.csv (-want +got):\n%s", d)
 	}
