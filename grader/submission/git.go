@@ -12,6 +12,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -146,7 +147,7 @@ func ownObjects(objects string) error {
 // filter drivers are therefore never read; its .gitattributes can only
 // name filters the grader's empty config does not define. The tar stream is
 // unpacked with the same checks and limits as any archive.
-func extractGit(dir string, w *writer) error {
+func extractGit(dir string, before time.Time, w *writer) error {
 	gd, ok := gitDir(dir)
 	if !ok {
 		return fmt.Errorf("%w: %s is not a git repository", ErrRefused, filepath.Base(dir))
@@ -185,6 +186,31 @@ func extractGit(dir string, w *writer) error {
 	if err := os.WriteFile(filepath.Join(mirror, "objects", "info", "alternates"), []byte(objects+"\n"), 0o644); err != nil {
 		return err
 	}
+	git := func(args ...string) (string, error) {
+		c := exec.CommandContext(ctx, "git", append(append(safe, "--git-dir="+mirror), args...)...)
+		c.Env, c.Dir = env, tmp
+		var stderr bytes.Buffer
+		c.Stderr = &stderr
+		out, err := c.Output()
+		if err != nil {
+			return "", fmt.Errorf("%w: git could not read the history of %.12s (%s)", ErrRefused, commit, firstLine(stderr.String()))
+		}
+		return strings.TrimSpace(string(out)), nil
+	}
+	if head := commit; !before.IsZero() {
+		if commit, err = commitBefore(git, head, before); err != nil {
+			return err
+		}
+		w.x.Newer = commit != head
+	}
+	w.x.Commit = commit
+	ct, err := git("show", "-s", "--format=%ct", commit)
+	if err != nil {
+		return err
+	}
+	if sec, err := strconv.ParseInt(ct, 10, 64); err == nil {
+		w.x.Committed = time.Unix(sec, 0).UTC()
+	}
 	cmd := exec.CommandContext(ctx, "git", append(safe, "--git-dir="+mirror, "archive", "--format=tar", commit)...)
 	cmd.Env = env
 	cmd.Dir = tmp
@@ -209,6 +235,23 @@ func extractGit(dir string, w *writer) error {
 		return fmt.Errorf("%w: git could not read commit %.12s (%s)", ErrRefused, commit, firstLine(stderr.String()))
 	}
 	return nil
+}
+
+// commitBefore finds the commit to grade for a deadline: the newest
+// commit reachable from head whose committer time is not after before,
+// or, when there is none, the oldest commit, which is then the earliest
+// work there is. --before compares committer times.
+func commitBefore(git func(...string) (string, error), head string, before time.Time) (string, error) {
+	c, err := git("rev-list", "-1", "--before="+strconv.FormatInt(before.Unix(), 10), head)
+	if err != nil || c != "" {
+		return c, err
+	}
+	all, err := git("rev-list", "--reverse", head)
+	if err != nil {
+		return "", err
+	}
+	first, _, _ := strings.Cut(all, "\n")
+	return first, nil
 }
 
 func firstLine(s string) string {

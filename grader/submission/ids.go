@@ -4,16 +4,26 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 )
+
+// emailRE matches the email addresses an id may be: letters, digits and
+// ".", "_", "+", "-" before the "@", a dotted domain after it.
+var emailRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._+-]*@[a-z0-9-]+(\.[a-z0-9-]+)+$`)
 
 // ID turns a submission's file or folder name into a student id: escape
 // sequences and control characters are dropped, then the archive suffix,
 // letters are lower-cased, anything but letters, digits, dots, dashes and
 // underscores becomes a dash, and the result is at most 64 characters. A
-// name with nothing usable becomes "student".
+// name with nothing usable becomes "student". A name that is an email
+// address (carol@uni.edu), which is how many schools name their students,
+// is kept as it is, lower-cased.
 func ID(name string) string {
+	if s := strings.ToLower(stem(name)); len(s) <= 64 && emailRE.MatchString(s) {
+		return s
+	}
 	var b strings.Builder
 	for _, r := range strings.ToLower(stem(name)) {
 		switch {

@@ -14,6 +14,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // ErrRefused matches every error about a submission that cannot be read.
@@ -46,12 +47,22 @@ type Submission struct {
 	ID   string // sanitised student id
 	Path string
 	Kind Kind
+	// Before, when set, makes a git submission graded at its last
+	// commit whose committer time is not after it (the first commit when
+	// every commit is later); the zero time grades HEAD.
+	Before time.Time
 }
 
 // Extracted is a submission unpacked into a folder the grader owns.
 type Extracted struct {
 	Dir     string   // the unpacked files
 	Refused []string // entries that were skipped, with the reason
+	// Commit is the graded commit of a git submission, Committed its
+	// committer time, and Newer whether HEAD has commits after it (left
+	// out by Submission.Before).
+	Commit    string
+	Committed time.Time
+	Newer     bool
 }
 
 // refuse records an entry that is skipped.
@@ -188,7 +199,7 @@ func Extract(s Submission, dst string, lim Limits) (*Extracted, error) {
 	case TarGz:
 		err = extractTarGz(s.Path, w)
 	case Git:
-		err = extractGit(s.Path, w)
+		err = extractGit(s.Path, s.Before, w)
 	case Folder:
 		err = extractFolder(s.Path, w)
 	default:

@@ -37,13 +37,14 @@ type grading struct {
 	// progress shows which student is graded and what runs for them;
 	// nil shows nothing.
 	progress *progress
+	class    *class // the roster, the deadline and the class view
 }
 
 // cmdGrade grades a class folder of submissions, or one submission, and
 // writes per-student records, feedback.md and results.json, and the class
 // gradebook, JUnit XML and summary.
 func cmdGrade(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("grade", "[-kit DIR] [-out DIR] [-jobs N] [-ex NAME] [-id ID] [-results-json FILE] SUBMISSIONS", stderr)
+	fs := newFlags("grade", "[-kit DIR] [-out DIR] [-jobs N] [-ex NAME] [-id ID] [-results-json FILE] [-roster FILE] [-deadline TIME [-late-penalty RULE]] SUBMISSIONS", stderr)
 	kitDir := fs.String("kit", ".", "the instructor's kit (with solutions and hidden checks)")
 	outDir := fs.String("out", "grades", "folder for the results")
 	jobs := fs.Int("jobs", 1, "submissions graded in parallel")
@@ -52,6 +53,7 @@ func cmdGrade(args []string, stdout, stderr io.Writer) int {
 	resultsJSON := fs.String("results-json", "", "single submission only: also write Gradescope's results.json here")
 	forcedID := fs.String("id", "", "single submission only: grade it as this student id, replacing that student's record")
 	maxTimeout := fs.Duration("max-timeout", 0, "cap every check's time limit (for quick trial runs)")
+	classOpts := addClassFlags(fs)
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return exitCode(err, stderr)
 	}
@@ -69,6 +71,15 @@ func cmdGrade(args []string, stdout, stderr io.Writer) int {
 			return exitCode(usageErr("-results-json %s: there is no folder %s; create it first", *resultsJSON, filepath.Dir(*resultsJSON)), stderr)
 		}
 	}
+	cl, err := classOpts.setup(*outDir, stderr)
+	if err != nil {
+		return exitCode(err, stderr)
+	}
+	defer cl.cleanup()
+	classDir, err := cl.stage(fs.Arg(0))
+	if err != nil {
+		return exitCode(err, stderr)
+	}
 	start := time.Now()
 	// Every input is checked before anything is written: the submissions
 	// and their ids first, then the kit (prepare makes the results folder
@@ -81,13 +92,14 @@ func cmdGrade(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return exitCode(err, stderr)
 	}
-	subs, problems, single, err := findSubmissions(fs.Arg(0), *resultsJSON != "", ids, *forcedID, filepath.Join(*outDir, submission.IDFile))
+	subs, problems, single, err := findSubmissions(classDir, *resultsJSON != "", ids, *forcedID, filepath.Join(*outDir, submission.IDFile))
 	if err != nil {
 		return exitCode(err, stderr)
 	}
 	prog := newProgress(stderr)
 	defer prog.finish()
 	prog.preparing()
+	problems = append(problems, cl.assign(subs, ids)...)
 	g, cleanup, err := prepare(*kitDir, *exName, *outDir, *uidBase)
 	if err != nil {
 		prog.finish()
@@ -95,6 +107,7 @@ func cmdGrade(args []string, stdout, stderr io.Writer) int {
 	}
 	defer cleanup()
 	g.progress = prog
+	g.class = cl
 	capTimeouts(g.exs, *maxTimeout)
 	if err := ids.WriteFile(filepath.Join(g.out, submission.IDFile)); err != nil {
 		return exitCode(err, stderr)
@@ -382,6 +395,10 @@ func (g *grading) gradeOne(ctx context.Context, s submission.Submission, slot in
 		rep.Error = oneLine(err.Error())
 		return rep
 	}
+	if err := g.class.graded(g.out, s, x, rep); err != nil {
+		rep.Error = err.Error()
+		return rep
+	}
 	copyDir := filepath.Join(dir, "kit")
 	if err := kit.CopyTree(g.base, copyDir, nil); err != nil {
 		rep.Error = "copying the kit: " + err.Error()
@@ -393,7 +410,11 @@ func (g *grading) gradeOne(ctx context.Context, s submission.Submission, slot in
 		return rep
 	}
 	_ = os.RemoveAll(x.Dir)
-	rep.Notes = notes
+	rep.Notes = append(rep.Notes, notes...)
+	if err := g.class.keep(g.out, s.ID, copyDir, g.exs); err != nil {
+		rep.Error = err.Error()
+		return rep
+	}
 	run := filepath.Join(dir, "run")
 	if err := os.MkdirAll(run, 0o711); err != nil {
 		rep.Error = err.Error()
@@ -469,7 +490,10 @@ func (g *grading) writeClass() ([]*result.Report, error) {
 		}
 		return nil
 	})
-	return all, err
+	if err != nil {
+		return nil, err
+	}
+	return all, g.class.rebuild(g.out, all, g.exs, g.base)
 }
 
 func indentLines(s string) string {

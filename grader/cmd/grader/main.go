@@ -28,6 +28,7 @@ commands:
   progress                            where you are: points per exercise, the best so far, what is next
   reset [-yes] NAME                   put exercise NAME back to its starter (your files are kept in .poolschool/backup)
   grade [flags] SUBMISSIONS -out DIR  grade a class (a folder of submissions) or one submission
+  export -format F -out FILE          write a results folder's final points for Canvas, Moodle or as CSV
   validate [-kit DIR]                 prove every solution scores full marks and every starter zero
   release [-kit DIR] DIR              write the student kit to DIR
   report -format FORMAT RECORD...     render result records (terminal, gradescope, junit, csv, feedback, summary)
@@ -68,6 +69,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = cmdReset(args[1:], stdin, stdout)
 	case "grade":
 		return cmdGrade(args[1:], stdout, stderr)
+	case "export":
+		return cmdExport(args[1:], stdout, stderr)
 	case "validate":
 		return cmdValidate(args[1:], stdout, stderr)
 	case "report":

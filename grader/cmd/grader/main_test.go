@@ -26,6 +26,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/poolschool/poolschool/grader/classreport/browsertest"
 	"github.com/poolschool/poolschool/grader/internal/junitxsd"
 	"github.com/poolschool/poolschool/grader/kit"
 	"github.com/poolschool/poolschool/grader/result"
@@ -539,6 +540,7 @@ func TestMain(m *testing.M) {
 		"mutate":        func() { os.Exit(mutate(os.Args[1:])) },
 		"txtarput":      func() { os.Exit(txtarput(os.Args[1:])) },
 		"watchdrive":    func() { os.Exit(watchdrive(os.Args[1:])) },
+		"browsercheck":  func() { os.Exit(browsercheck(os.Args[1:])) },
 	})
 }
 
@@ -561,6 +563,9 @@ func TestScripts(t *testing.T) {
 			switch cond {
 			case "root":
 				return os.Geteuid() == 0, nil
+			case "browser":
+				_, err := browsertest.Find()
+				return err == nil, nil
 			}
 			return false, fmt.Errorf("unknown condition %q", cond)
 		},

@@ -1,0 +1,82 @@
+package roster
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// Grade is one student's points for the export.
+type Grade struct {
+	Student string // the grader's student id
+	Points  float64
+}
+
+// Formats are the import files Export writes.
+var Formats = []string{"canvas", "moodle", "csv"}
+
+// Export writes grades as the import file of an LMS, one row per grade,
+// with the assignment's column named assignment:
+//
+//   - canvas: the Gradebook import CSV, columns Student, ID, SIS User ID,
+//     SIS Login ID, Section, then the assignment. Student is the roster's
+//     name, SIS User ID its sis_id and SIS Login ID its email; ID (Canvas's
+//     own user number) and Section are left empty, which Canvas accepts
+//     when another column identifies the student.
+//   - moodle: a CSV for Moodle's "Import grades from CSV", columns Email
+//     address, ID number, Full name, then the assignment; at the import,
+//     map from "Email address" to "useremail" (or "ID number" to
+//     "useridnumber").
+//   - csv: student, name, email, sis_id, points.
+//
+// A student not on the roster (ro may be nil) is exported by id, with
+// empty roster columns. Cells that a spreadsheet would read as a formula
+// get a leading apostrophe.
+func Export(w io.Writer, format, assignment string, ro *Roster, grades []Grade) error {
+	var header []string
+	var row func(s Student, points string) []string
+	switch format {
+	case "canvas":
+		header = []string{"Student", "ID", "SIS User ID", "SIS Login ID", "Section", assignment}
+		row = func(s Student, p string) []string { return []string{s.Name, "", s.SISID, s.Email, "", p} }
+	case "moodle":
+		header = []string{"Email address", "ID number", "Full name", assignment}
+		row = func(s Student, p string) []string { return []string{s.Email, s.SISID, s.Name, p} }
+	case "csv":
+		header = []string{"student", "name", "email", "sis_id", "points"}
+		row = func(s Student, p string) []string { return []string{s.ID, s.Name, s.Email, s.SISID, p} }
+	default:
+		return fmt.Errorf("-format %q is not one of %s", format, strings.Join(Formats, ", "))
+	}
+	cw := csv.NewWriter(w)
+	if err := cw.Write(header); err != nil {
+		return err
+	}
+	for _, g := range grades {
+		s, ok := ro.Student(g.Student)
+		if !ok {
+			s = Student{ID: g.Student, Name: g.Student}
+		}
+		cells := row(s, strconv.FormatFloat(g.Points, 'f', -1, 64))
+		for i, c := range cells {
+			cells[i] = safeCell(c)
+		}
+		if err := cw.Write(cells); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// safeCell keeps a spreadsheet from running a cell as a formula.
+func safeCell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		if _, err := strconv.ParseFloat(s, 64); err != nil {
+			return "'" + s
+		}
+	}
+	return s
+}
