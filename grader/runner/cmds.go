@@ -59,6 +59,7 @@ func launcherArgs(j *job, timeout time.Duration, outCap int64, program string, a
 	}
 	program = j.target(program)
 	a := append([]string{"__exec"}, l.Args()...)
+	a = append(a, j.Confine.Args()...)
 	a = append(a, "-events", j.Events)
 	if j.User.IsSet() {
 		a = append(a, "-uid", fmt.Sprint(j.User.UID), "-gid", fmt.Sprint(j.User.GID))

@@ -7,6 +7,9 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"runtime"
+	"strings"
 	"syscall"
 	"time"
 
@@ -32,6 +35,8 @@ func ExecMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	uid := fs.Uint("uid", 0, "user id to run as")
 	gid := fs.Uint("gid", 0, "group id to run as")
 	fs.StringVar(&events, "events", "", "file to record timeouts and output caps in")
+	var c sandbox.Confinement
+	confineFlags(fs, &c)
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -45,7 +50,7 @@ func ExecMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	wd, _ := os.Getwd()
 	p := &sandbox.Program{
 		Path: fs.Arg(0), Args: fs.Args()[1:], Dir: wd, Env: os.Environ(),
-		Limits: l, User: u, Stdin: stdin, Stdout: stdout, Stderr: stderr,
+		Limits: l, User: u, Stdin: stdin, Stdout: stdout, Stderr: stderr, Confine: c,
 	}
 	if self, err := CurrentSelf(); err == nil {
 		p.Helper, p.HelperArg0 = []string{self.Path, "__limit"}, self.Arg0
@@ -88,6 +93,11 @@ func LimitMain(args []string, stderr io.Writer) int {
 	fs.IntVar(&l.Files, "nofile", 0, "open file limit")
 	fs.StringVar(&l.Cgroup, "cgroup", "", "memory cgroup the launcher puts this process in")
 	switched := fs.Bool("switched", false, "the program runs as a grading user of its own")
+	uid := fs.Uint("uid", 0, "user id to become after confining the program")
+	gid := fs.Uint("gid", 0, "group id to become after confining the program")
+	userns := fs.Bool("userns", false, "this process is root of a user namespace of its own, whose capabilities the program must not keep")
+	var c sandbox.Confinement
+	confineFlags(fs, &c)
 	if err := fs.Parse(args); err != nil || fs.NArg() == 0 {
 		fmt.Fprintln(stderr, "usage: grader __limit [limits] -- program [args...]")
 		return 2
@@ -98,11 +108,62 @@ func LimitMain(args []string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "grader: %v\n", err)
 		return 127
 	}
-	if err := sandbox.SetLimits(l, *switched); err != nil {
+	// The Landlock rule set and the capabilities dropped hold for this
+	// thread, which executes the program.
+	runtime.LockOSThread()
+	wd, _ := os.Getwd()
+	if err := sandbox.Confine(c, givenPaths(fs.Args(), wd, os.Environ())); err != nil {
+		fmt.Fprintf(stderr, "grader: confining the program: %v\n", err)
+		return 127
+	}
+	become := sandbox.User{UID: uint32(*uid), GID: uint32(*gid)}
+	if err := sandbox.SetLimits(l, *switched || become.IsSet()); err != nil {
 		fmt.Fprintf(stderr, "grader: %v\n", err)
 		return 127
+	}
+	if *userns {
+		if err := sandbox.DropCapabilities(); err != nil {
+			fmt.Fprintf(stderr, "grader: %v\n", err)
+			return 127
+		}
+	}
+	if become.IsSet() {
+		if err := sandbox.BecomeUser(become); err != nil {
+			fmt.Fprintf(stderr, "grader: %v\n", err)
+			return 127
+		}
 	}
 	err := syscall.Exec(fs.Arg(0), fs.Args(), os.Environ())
 	fmt.Fprintf(stderr, "grader: cannot run %s: %v\n", fs.Arg(0), err)
 	return 127
+}
+
+// confineFlags defines the flags of sandbox.Confinement.Args on fs.
+func confineFlags(fs *flag.FlagSet, c *sandbox.Confinement) {
+	fs.Func("writable", "a folder the program may write below (repeatable)", func(v string) error {
+		c.Writable = append(c.Writable, v)
+		return nil
+	})
+	fs.BoolVar(&c.Landlock, "landlock", false, "enforce the writable folders with Landlock")
+	fs.BoolVar(&c.PrivateTmp, "private", false, "this process has a mount namespace of its own: make /tmp, /var/tmp and /dev/shm private")
+}
+
+// givenPaths lists the absolute paths a program is given: its command line,
+// its folder, and its environment's values (split at ':', as PATH is).
+func givenPaths(argv []string, wd string, env []string) []string {
+	paths := []string{wd}
+	for _, a := range argv {
+		if filepath.IsAbs(a) {
+			paths = append(paths, a)
+		}
+	}
+	for _, kv := range env {
+		_, v, _ := strings.Cut(kv, "=")
+		for _, p := range strings.Split(v, ":") {
+			if filepath.IsAbs(p) {
+				paths = append(paths, p)
+			}
+		}
+	}
+	return paths
 }

@@ -20,17 +20,18 @@ import (
 
 // job is what the grader hands a check runner, as JSON on its stdin.
 type job struct {
-	Script   string            `json:"script"`    // the check file (kept where student code cannot reach it)
-	WorkRoot string            `json:"work_root"` // testscript's WorkdirRoot
-	Timeout  time.Duration     `json:"timeout"`
-	Vars     []string          `json:"vars"`    // extra variables: PROG, EXDIR, EXERCISE...
-	BinDir   string            `json:"bin_dir"` // goes first on PATH
-	User     sandbox.User      `json:"user"`
-	Limits   sandbox.Limits    `json:"limits"` // for the custom commands' programs
-	Events   string            `json:"events"`
-	Self     Self              `json:"self"`
-	Wrappers map[string]string `json:"wrappers"` // $PROG wrapper -> the binary it runs
-	Shared   string            `json:"shared"`   // the exercise's shared files, copied into $WORK
+	Script   string              `json:"script"`    // the check file (kept where student code cannot reach it)
+	WorkRoot string              `json:"work_root"` // testscript's WorkdirRoot
+	Timeout  time.Duration       `json:"timeout"`
+	Vars     []string            `json:"vars"`    // extra variables: PROG, EXDIR, EXERCISE...
+	BinDir   string              `json:"bin_dir"` // goes first on PATH
+	User     sandbox.User        `json:"user"`
+	Limits   sandbox.Limits      `json:"limits"` // for the custom commands' programs
+	Confine  sandbox.Confinement `json:"confine"`
+	Events   string              `json:"events"`
+	Self     Self                `json:"self"`
+	Wrappers map[string]string   `json:"wrappers"` // $PROG wrapper -> the binary it runs
+	Shared   string              `json:"shared"`   // the exercise's shared files, copied into $WORK
 }
 
 // target returns the program a custom command should start: the student

@@ -181,6 +181,7 @@ func (r *Runner) build(ctx context.Context, kit, src string, ex *spec.Exercise, 
 	}
 	limits := sandbox.Limits{Timeout: BuildTimeout, Output: buildOutput}
 	args := append([]string{"__exec"}, limits.Args()...)
+	args = append(args, r.buildConfinement(exWork).Args()...)
 	args = append(args, "--", goBin, "build", "-o", bin, pkg)
 	cmd := r.Self.Command(args...)
 	cmd.Dir = kit
@@ -199,6 +200,23 @@ func (r *Runner) build(ctx context.Context, kit, src string, ex *spec.Exercise, 
 		return "", &BuildError{Output: compilerLines(out.String(), kit, src, ex.Name)}
 	}
 	return bin, nil
+}
+
+// buildConfinement says where the build may write: its work folder and
+// the go command's caches. The build runs no student code (cgo is off, no
+// go:generate runs, the grader sets GOFLAGS), but the go command must write
+// the caches that student code, later, must not.
+func (r *Runner) buildConfinement(exWork string) sandbox.Confinement {
+	c := sandbox.Confinement{Writable: []string{exWork}, Landlock: sandbox.LandlockABI() > 0}
+	for _, kv := range r.GoEnv {
+		k, v, _ := strings.Cut(kv, "=")
+		if (k == "GOCACHE" || k == "GOMODCACHE") && filepath.IsAbs(v) {
+			// A rule needs the folder to exist; the go command would make it.
+			_ = os.MkdirAll(v, 0o755)
+			c.Writable = append(c.Writable, v)
+		}
+	}
+	return c
 }
 
 // compilerLines makes the go command's output read like the student's own
@@ -265,7 +283,10 @@ func (r *Runner) runCheck(ctx context.Context, ex *spec.Exercise, c *spec.Check,
 		Cgroup: cg.Path()}
 	// Without a user of its own, RLIMIT_NPROC counts everything the user
 	// runs; the launcher then allows what runs now plus DefaultProcs.
-	flags := append(limits.Args(), "-events", events)
+	// Student code writes only below the check's workspace.
+	confine := sandbox.Confining(wsDir)
+	flags := append(limits.Args(), confine.Args()...)
+	flags = append(flags, "-events", events)
 	if r.User.IsSet() {
 		flags = append(flags, "-uid", fmt.Sprint(r.User.UID), "-gid", fmt.Sprint(r.User.GID))
 	}
@@ -282,7 +303,7 @@ func (r *Runner) runCheck(ctx context.Context, ex *spec.Exercise, c *spec.Check,
 	}
 	script := c.File
 	j := job{Script: script, WorkRoot: wsDir, Timeout: c.Timeout, Vars: vars, BinDir: binDir,
-		User: r.User, Limits: limits, Events: events, Self: r.Self, Wrappers: wrappers, Shared: ex.Shared}
+		User: r.User, Limits: limits, Confine: confine, Events: events, Self: r.Self, Wrappers: wrappers, Shared: ex.Shared}
 	in, _ := json.Marshal(j)
 	cmd := r.Self.Command("__run-check")
 	cmd.Stdin = bytes.NewReader(in)

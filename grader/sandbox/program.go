@@ -30,6 +30,9 @@ type Program struct {
 	// Output apply only with a helper.
 	Helper     []string
 	HelperArg0 string
+	// Confine says where the program may write; the helper applies it,
+	// so it holds only with a helper.
+	Confine Confinement
 }
 
 // Outcome says how a contained program ended.
@@ -62,15 +65,24 @@ func (p *Program) Run(ctx context.Context) (Outcome, error) {
 	cmd := exec.Command(p.Path, p.Args...)
 	if len(p.Helper) > 0 {
 		argv := append(append([]string{}, p.Helper[1:]...), p.Limits.RlimitArgs()...)
-		if p.User.IsSet() {
+		argv = append(argv, p.Confine.Args()...)
+		switch {
+		case p.Confine.PrivateTmp && Root() && p.User.IsSet():
+			// The helper starts as root to mount, then becomes the user.
+			argv = append(argv, "-uid", fmt.Sprint(p.User.UID), "-gid", fmt.Sprint(p.User.GID))
+		case p.Confine.PrivateTmp && !Root():
+			argv = append(argv, "-userns")
+		case p.User.IsSet():
 			argv = append(argv, "-switched")
 		}
 		argv = append(argv, "--", p.Path)
 		cmd = exec.Command(p.Helper[0], append(argv, p.Args...)...)
 		cmd.Args[0] = p.HelperArg0
+		cmd.SysProcAttr = helperAttr(p.User, p.Confine)
+	} else {
+		cmd.SysProcAttr = ProgramAttr(p.User)
 	}
 	cmd.Dir, cmd.Env, cmd.Stdin = p.Dir, p.Env, p.Stdin
-	cmd.SysProcAttr = ProgramAttr(p.User)
 	cmd.WaitDelay = 500 * time.Millisecond
 
 	var mu sync.Mutex

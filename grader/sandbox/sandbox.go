@@ -95,6 +95,7 @@ func Isolation(u User) string {
 	} else {
 		parts = append(parts, "no memory cgroup (memory bounded per process only)")
 	}
+	parts = append(parts, "confinement: "+Confining().Name())
 	if u.IsSet() {
 		parts = append(parts, fmt.Sprintf("runs as uid %d", u.UID))
 	} else {

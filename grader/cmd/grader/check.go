@@ -159,7 +159,7 @@ func checkTreeOnly(root string, exs []*spec.Exercise, v spec.Visibility, src str
 		r.Self = runner.Self{Path: helper, Arg0: helper}
 		r.User = sandbox.User{UID: checkUID, GID: checkUID}
 	}
-	rep := &result.Report{Student: "you"}
+	rep := &result.Report{Student: "you", Confinement: sandbox.Confining().Describe()}
 	for i, ex := range exs {
 		var checks []*spec.Check
 		for _, c := range ex.Checks {

@@ -347,7 +347,8 @@ func (g *grading) user(slot int) sandbox.User {
 // runs every check of every selected exercise on it.
 func (g *grading) gradeOne(ctx context.Context, s submission.Submission, slot int) *result.Report {
 	start := time.Now()
-	rep := &result.Report{Student: s.ID, Source: filepath.Base(s.Path), Isolation: sandbox.Isolation(g.user(slot))}
+	rep := &result.Report{Student: s.ID, Source: filepath.Base(s.Path), Isolation: sandbox.Isolation(g.user(slot)),
+		Confinement: sandbox.Confining().Describe()}
 	defer func() {
 		rep.Duration = time.Since(start)
 		if rep.Error != "" {
