@@ -36,6 +36,10 @@ type grading struct {
 	only    *spec.Exercise // the one exercise selected with -ex, for bare uploads
 	uidBase int
 	out     string
+
+	// pristine is the student kit as released, file by file, that a
+	// submission's files are compared with (see kit.ReleasedSums).
+	pristine kit.Sums
 }
 
 // cmdGrade grades a class folder of submissions, or one submission, and
@@ -204,11 +208,15 @@ func prepare(kitDir, exName, outDir string, uidBase int) (*grading, func(), erro
 	if _, err := k.Release(base, exs, false); err != nil {
 		return fail(err)
 	}
+	sums, err := k.ReleasedSums(pristine, filepath.Join(work, "released"))
+	if err != nil {
+		return fail(err)
+	}
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		return fail(fmt.Errorf("making the results folder: %w", err))
 	}
 	out, _ := filepath.Abs(outDir)
-	g := &grading{self: self, goEnv: goEnv, work: work, base: base, exs: exs, uidBase: uidBase, out: out}
+	g := &grading{self: self, goEnv: goEnv, work: work, base: base, exs: exs, uidBase: uidBase, out: out, pristine: sums}
 	if len(exs) == 1 {
 		g.only = exs[0]
 	}
@@ -373,7 +381,7 @@ func (g *grading) gradeOne(ctx context.Context, s submission.Submission, slot in
 		rep.Error = "copying the kit: " + err.Error()
 		return rep
 	}
-	notes, err := submission.Apply(x, copyDir, g.exs, g.only)
+	notes, err := submission.Apply(x, copyDir, g.exs, g.only, g.pristine)
 	if err != nil {
 		rep.Error = oneLine(err.Error())
 		return rep

@@ -132,6 +132,15 @@ func packageGradescope(args []string, stdout io.Writer) error {
 	if _, err := k.Release(filepath.Join(tmp, "kit"), nil, true); err != nil {
 		return err
 	}
+	// Its sums are those of the student kit, without the hidden checks,
+	// which is what a submission is compared with.
+	sums, err := k.ReleasedSums(exs, filepath.Join(tmp, "student"))
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(tmp, "kit", filepath.FromSlash(kit.SumsFile)), sums.Encode(), 0o644); err != nil {
+		return err
+	}
 	f, err := os.Create(*out)
 	if err != nil {
 		return fmt.Errorf("writing %s: %w", *out, err)
