@@ -57,14 +57,8 @@ func launcherArgs(j *job, timeout time.Duration, outCap int64, program string, a
 	if outCap > 0 {
 		l.Output = outCap
 	}
-	program = j.target(program)
-	a := append([]string{"__exec"}, l.Args()...)
-	a = append(a, j.Confine.Args()...)
-	a = append(a, "-events", j.Events)
-	if j.User.IsSet() {
-		a = append(a, "-uid", fmt.Sprint(j.User.UID), "-gid", fmt.Sprint(j.User.GID))
-	}
-	return append(append(a, "--", program), args...)
+	launch := sandbox.Launch{Limits: l, User: j.User, Events: j.Events, Confine: j.Confine, Path: j.target(program), ProgramArgs: args}
+	return append([]string{"__exec"}, launch.Args()...)
 }
 
 // cmdRun implements: [!] run [-t DUR] [-cap BYTES] [-status N] program [args...]

@@ -80,15 +80,13 @@ func TestConfinementKeepsWritesInTheWorkFolder(t *testing.T) {
 			targets := escapeTargets(t, c)
 			marker := "poolschool-escaped-" + strings.ReplaceAll(t.Name(), "/", "-")
 			script := `for d; do echo escaped > "$d/` + marker + `" 2>/dev/null; mkdir "$d/` + marker + `.d" 2>/dev/null; done; echo inside > "$PWD/` + marker + `"`
-			args := append([]string{"__exec"}, c.Args()...)
-			args = append(args, "--", "/bin/sh", "-c", script, "sh")
 			var dirs []string
 			for d := range targets {
 				dirs = append(dirs, d)
 				t.Cleanup(func() { os.Remove(filepath.Join(d, marker)); os.Remove(filepath.Join(d, marker+".d")) })
 			}
-			args = append(args, dirs...)
-			cmd := self.Command(args...)
+			l := sandbox.Launch{Confine: c, Path: "/bin/sh", ProgramArgs: append([]string{"-c", script, "sh"}, dirs...)}
+			cmd := self.Command(append([]string{"__exec"}, l.Args()...)...)
 			cmd.Dir = work
 			out, err := cmd.CombinedOutput()
 			require.NoError(t, err, "%s", out)
@@ -154,7 +152,8 @@ func TestConfinementOfAnUnprivilegedGrader(t *testing.T) {
 		t.Cleanup(func() { os.Remove(filepath.Join(d, marker)) })
 	}
 	script := `for d; do echo escaped > "$d/` + marker + `" 2>/dev/null; done; grep CapEff /proc/self/status > caps`
-	cmd := exec.Command(launcher, append(append(append([]string{"__exec"}, c.Args()...), "--", "/bin/sh", "-c", script, "sh"), dirs...)...)
+	l := sandbox.Launch{Confine: c, Path: "/bin/sh", ProgramArgs: append([]string{"-c", script, "sh"}, dirs...)}
+	cmd := exec.Command(launcher, append([]string{"__exec"}, l.Args()...)...)
 	cmd.Dir = work
 	cmd.Env = []string{"PATH=/usr/bin:/bin"}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uid, Gid: uid, Groups: []uint32{}}}

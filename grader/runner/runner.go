@@ -179,11 +179,9 @@ func (r *Runner) build(ctx context.Context, kit, src string, ex *spec.Exercise, 
 	if err != nil {
 		return "", fmt.Errorf("the go command is not on PATH: %w", err)
 	}
-	limits := sandbox.Limits{Timeout: BuildTimeout, Output: buildOutput}
-	args := append([]string{"__exec"}, limits.Args()...)
-	args = append(args, r.buildConfinement(exWork).Args()...)
-	args = append(args, "--", goBin, "build", "-o", bin, pkg)
-	cmd := r.Self.Command(args...)
+	l := sandbox.Launch{Limits: sandbox.Limits{Timeout: BuildTimeout, Output: buildOutput},
+		Confine: r.buildConfinement(exWork), Path: goBin, ProgramArgs: []string{"build", "-o", bin, pkg}}
+	cmd := r.Self.Command(append([]string{"__exec"}, l.Args()...)...)
 	cmd.Dir = kit
 	home := filepath.Join(exWork, ".home")
 	_ = os.MkdirAll(home, 0o755)
@@ -285,16 +283,12 @@ func (r *Runner) runCheck(ctx context.Context, ex *spec.Exercise, c *spec.Check,
 	// runs; the launcher then allows what runs now plus DefaultProcs.
 	// Student code writes only below the check's workspace.
 	confine := sandbox.Confining(wsDir)
-	flags := append(limits.Args(), confine.Args()...)
-	flags = append(flags, "-events", events)
-	if r.User.IsSet() {
-		flags = append(flags, "-uid", fmt.Sprint(r.User.UID), "-gid", fmt.Sprint(r.User.GID))
-	}
 	wrappers := map[string]string{}
 	vars := []string{"EXERCISE=" + ex.Name, "EXDIR=" + filepath.Join(kit, src, ex.Name), "KIT=" + kit}
 	prog := filepath.Join(binDir, ex.Binary)
 	if bin != "" {
-		if err := writeWrapper(prog, r.Self, flags, bin); err != nil {
+		l := sandbox.Launch{Limits: limits, User: r.User, Events: events, Confine: confine, Path: bin}
+		if err := writeWrapper(prog, r.Self, l); err != nil {
 			r.fail(cr, "the grader could not prepare the check: "+err.Error())
 			return
 		}

@@ -13,6 +13,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+
+	"github.com/poolschool/poolschool/grader/sandbox"
 )
 
 // Self says how to start the grader binary again. Path is absolute; Arg0 is
@@ -56,12 +58,13 @@ func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
-// writeWrapper writes an executable script at path that runs target
-// through the grader's launcher with the given launcher flags.
-func writeWrapper(path string, self Self, flags []string, target string) error {
+// writeWrapper writes an executable script at path that runs l (its
+// program with its arguments, then the script's) through the grader's
+// launcher.
+func writeWrapper(path string, self Self, l sandbox.Launch) error {
 	var b strings.Builder
 	b.WriteString("#!/bin/sh\n# Written by the Pool School grader: runs the program contained.\nexec")
-	for _, a := range append(append([]string{self.Path, "__exec"}, flags...), "--", target) {
+	for _, a := range append([]string{self.Path, "__exec"}, l.Args()...) {
 		b.WriteString(" " + shellQuote(a))
 	}
 	b.WriteString(" \"$@\"\n")

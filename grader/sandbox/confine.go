@@ -32,22 +32,6 @@ func Confining(writable ...string) Confinement {
 	return Confinement{Writable: writable, Landlock: LandlockABI() > 0, PrivateTmp: MountNamespaces()}
 }
 
-// Args renders the confinement as flags of the grader's internal
-// "__exec" and "__limit" commands.
-func (c Confinement) Args() []string {
-	var a []string
-	for _, w := range c.Writable {
-		a = append(a, "-writable", w)
-	}
-	if c.Landlock {
-		a = append(a, "-landlock")
-	}
-	if c.PrivateTmp {
-		a = append(a, "-private")
-	}
-	return a
-}
-
 // Name is the short form of the confinement the record carries:
 // "landlock+mountns", "landlock", "mountns" or "none".
 func (c Confinement) Name() string {

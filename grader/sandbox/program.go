@@ -64,19 +64,9 @@ func (p *Program) Run(ctx context.Context) (Outcome, error) {
 	var out Outcome
 	cmd := exec.Command(p.Path, p.Args...)
 	if len(p.Helper) > 0 {
-		argv := append(append([]string{}, p.Helper[1:]...), p.Limits.RlimitArgs()...)
-		argv = append(argv, p.Confine.Args()...)
-		switch {
-		case p.Confine.PrivateTmp && Root() && p.User.IsSet():
-			// The helper starts as root to mount, then becomes the user.
-			argv = append(argv, "-uid", fmt.Sprint(p.User.UID), "-gid", fmt.Sprint(p.User.GID))
-		case p.Confine.PrivateTmp && !Root():
-			argv = append(argv, "-userns")
-		case p.User.IsSet():
-			argv = append(argv, "-switched")
-		}
-		argv = append(argv, "--", p.Path)
-		cmd = exec.Command(p.Helper[0], append(argv, p.Args...)...)
+		l := Launch{Limits: p.Limits, User: p.User, Confine: p.Confine, Path: p.Path, ProgramArgs: p.Args}
+		argv := append(append([]string{}, p.Helper[1:]...), l.Helper().Args()...)
+		cmd = exec.Command(p.Helper[0], argv...)
 		cmd.Args[0] = p.HelperArg0
 		cmd.SysProcAttr = helperAttr(p.User, p.Confine)
 	} else {
