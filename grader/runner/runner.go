@@ -41,6 +41,8 @@ type Runner struct {
 	// Observer, when set, hears of each step as it happens, so that a
 	// report can be shown while the checks run.
 	Observer Observer
+
+	uidBase int // job slot N's student code runs as uidBase+N (see New); 0: no switch
 }
 
 // Observer hears of an exercise's progress, in order, from the goroutine
