@@ -71,7 +71,7 @@ func TestConfinementKeepsWritesInTheWorkFolder(t *testing.T) {
 	if full.Landlock && full.PrivateTmp {
 		variants["landlock+mountns"] = full
 	}
-	self, err := CurrentSelf()
+	self, err := sandbox.CurrentSelf()
 	require.NoError(t, err)
 	for name, c := range variants {
 		t.Run(name, func(t *testing.T) {

@@ -128,35 +128,3 @@ func TestCompilerLines(t *testing.T) {
 		t.Errorf("compilerLines = %q, want %q", got, want)
 	}
 }
-
-func TestCondition(t *testing.T) {
-	ok, err := condition("cpus:1")
-	if err != nil || !ok {
-		t.Fatalf("cpus:1 = %v, %v", ok, err)
-	}
-	ok, err = condition("cpus:100000")
-	if err != nil || ok {
-		t.Fatalf("cpus:100000 = %v, %v", ok, err)
-	}
-	if _, err := condition("cpus:x"); err == nil {
-		t.Fatal("cpus:x gave no error")
-	}
-	if _, err := condition("gpu"); err == nil {
-		t.Fatal("gpu gave no error")
-	}
-}
-
-func TestParallelCondition(t *testing.T) {
-	if _, err := condition("parallel:x"); err == nil {
-		t.Fatal("parallel:x gave no error")
-	}
-	ok, err := condition("parallel:100000")
-	if err != nil || ok {
-		t.Fatalf("parallel:100000 = %v, %v; no machine here has that many CPUs", ok, err)
-	}
-	// The measure itself depends on the machine's load, so only its sanity
-	// is asserted: some work got done.
-	if e := parallelEfficiency(1); e <= 0 {
-		t.Fatalf("parallelEfficiency(1) = %.2f, want a positive ratio", e)
-	}
-}

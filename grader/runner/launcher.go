@@ -32,7 +32,7 @@ func ExecMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		Path: l.Path, Args: l.ProgramArgs, Dir: wd, Env: os.Environ(),
 		Limits: l.Limits, User: l.User, Stdin: stdin, Stdout: stdout, Stderr: stderr, Confine: l.Confine,
 	}
-	if self, err := CurrentSelf(); err == nil {
+	if self, err := sandbox.CurrentSelf(); err == nil {
 		p.Helper, p.HelperArg0 = []string{self.Path, "__limit"}, self.Arg0
 	}
 	out, err := p.Run(ctx)

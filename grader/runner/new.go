@@ -32,7 +32,7 @@ type Options struct {
 // student code. That user must reach the grader's "__limit" helper, so it
 // then runs a copy kept in the work folder. Close removes the work folder.
 func New(o Options) (*Runner, error) {
-	self, err := CurrentSelf()
+	self, err := sandbox.CurrentSelf()
 	if err != nil {
 		return nil, err
 	}
@@ -67,7 +67,7 @@ func New(o Options) (*Runner, error) {
 		r.Close()
 		return nil, fmt.Errorf("copying the grader binary: %w", err)
 	}
-	r.Self = Self{Path: helper, Arg0: helper}
+	r.Self = sandbox.Self{Path: helper, Arg0: helper}
 	return r, nil
 }
 

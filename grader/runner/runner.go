@@ -1,3 +1,10 @@
+// Package runner builds a student's exercise once and runs each check in a
+// contained check runner: a fresh process of the grader binary ("__run-check")
+// that runs one testscript file (package checkrun), in its own process
+// group and, where the machine allows, its own PID namespace. Student
+// programs are started through the grader's launcher ("__exec"), which
+// applies the check's limits and, when the grader is root, an unprivileged
+// user.
 package runner
 
 import (
@@ -14,6 +21,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/poolschool/poolschool/grader/checkrun"
 	"github.com/poolschool/poolschool/grader/result"
 	"github.com/poolschool/poolschool/grader/sandbox"
 	"github.com/poolschool/poolschool/grader/spec"
@@ -24,17 +32,14 @@ const (
 	DefaultProcs    = 256
 	DefaultFileSize = 64 << 20
 	DefaultFiles    = 256
-	// DefaultDisk bounds what one check may write in its work folder,
-	// where the grader can give it a disk of its own (as root on Linux).
-	DefaultDisk  = 256 << 20
-	BuildTimeout = 3 * time.Minute
-	buildOutput  = 64 << 10
-	logCap       = 8 << 10
+	BuildTimeout    = 3 * time.Minute
+	buildOutput     = 64 << 10
+	logCap          = 8 << 10
 )
 
 // Runner grades exercises of one working tree or one student's copy.
 type Runner struct {
-	Self  Self
+	Self  sandbox.Self
 	User  sandbox.User // student code runs as this user when set
 	Work  string       // folder for builds and check work (created)
 	GoEnv []string     // GOCACHE, GOMODCACHE... for builds (see GoEnv)
@@ -191,7 +196,7 @@ func (r *Runner) build(ctx context.Context, kit, src string, ex *spec.Exercise, 
 		"PATH=" + os.Getenv("PATH"), "HOME=" + home, "TMPDIR=" + home,
 		"GOTOOLCHAIN=local", "GOPROXY=off", "GOSUMDB=off", "GOFLAGS=-mod=readonly -buildvcs=false",
 		"CGO_ENABLED=0", "GOWORK=off", "GONOSUMDB=", "GOPRIVATE=",
-	}, append(r.GoEnv, passThrough()...)...)
+	}, append(r.GoEnv, sandbox.PassThrough()...)...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	cmd.SysProcAttr = sandbox.RunnerAttr()
@@ -250,17 +255,6 @@ func slugs(ex *spec.Exercise, ids []string) []string {
 
 var sweepMu sync.Mutex
 
-// passThrough returns the variables the grader hands on to its own helper
-// processes: only GORACE, so that a grader built with -race (as in the
-// grader's tests) does not sleep a second at every exit. It carries no
-// secret.
-func passThrough() []string {
-	if v, ok := os.LookupEnv("GORACE"); ok {
-		return []string{"GORACE=" + v}
-	}
-	return nil
-}
-
 // runCheck runs one check in a fresh check runner and fills cr.
 func (r *Runner) runCheck(ctx context.Context, ex *spec.Exercise, c *spec.Check, bin, kit, src, exWork string, cr *result.Check) {
 	dir := filepath.Join(exWork, c.ID)
@@ -298,7 +292,7 @@ func (r *Runner) runCheck(ctx context.Context, ex *spec.Exercise, c *spec.Check,
 		wrappers[prog] = bin
 	}
 	script := c.File
-	j := job{Script: script, WorkRoot: wsDir, Timeout: c.Timeout, Vars: vars, BinDir: binDir,
+	j := checkrun.Job{Script: script, WorkRoot: wsDir, Timeout: c.Timeout, Vars: vars, BinDir: binDir,
 		User: r.User, Limits: limits, Confine: confine, Events: events, Self: r.Self, Wrappers: wrappers, Shared: ex.Shared}
 	in, _ := json.Marshal(j)
 	cmd := r.Self.Command("__run-check")
@@ -306,7 +300,7 @@ func (r *Runner) runCheck(ctx context.Context, ex *spec.Exercise, c *spec.Check,
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout = &stdout
 	cmd.Stderr = &capBuffer{b: &stderr, limit: logCap}
-	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "TMPDIR=" + dir}, passThrough()...)
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "TMPDIR=" + dir}, sandbox.PassThrough()...)
 	cmd.SysProcAttr = sandbox.RunnerAttr()
 	cmd.WaitDelay = 2 * time.Second
 	defer hold(c.Exclusive)()
@@ -338,7 +332,7 @@ func (r *Runner) runCheck(ctx context.Context, ex *spec.Exercise, c *spec.Check,
 		err = <-done
 	}
 	cr.Duration = time.Since(start)
-	var res jobResult
+	var res checkrun.Result
 	if jerr := json.Unmarshal(stdout.Bytes(), &res); jerr != nil || killed {
 		switch {
 		case killed && ctx.Err() != nil:

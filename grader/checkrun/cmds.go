@@ -1,4 +1,4 @@
-package runner
+package checkrun
 
 import (
 	"errors"
@@ -39,8 +39,8 @@ func Commands() map[string]func(ts *testscript.TestScript, neg bool, args []stri
 	}
 }
 
-func jobOf(ts *testscript.TestScript) *job {
-	j, _ := ts.Value(jobKey{}).(*job)
+func jobOf(ts *testscript.TestScript) *Job {
+	j, _ := ts.Value(jobKey{}).(*Job)
 	if j == nil {
 		ts.Fatalf("grader: this command only works inside the grader")
 	}
@@ -49,7 +49,7 @@ func jobOf(ts *testscript.TestScript) *job {
 
 // launcherArgs returns the launcher invocation for program with the check's
 // limits, a time limit and output cap of its own when given.
-func launcherArgs(j *job, timeout time.Duration, outCap int64, program string, args []string) []string {
+func launcherArgs(j *Job, timeout time.Duration, outCap int64, program string, args []string) []string {
 	l := j.Limits
 	if timeout > 0 {
 		l.Timeout = timeout
