@@ -57,22 +57,6 @@ func goVersion(root string) (string, error) {
 	return version, nil
 }
 
-const setupSh = `#!/usr/bin/env bash
-# Gradescope runs this once, as root, when it builds the autograder image.
-# It installs Go %[1]s, builds the grader, and warms the build cache so that
-# grading later needs no network.
-set -euo pipefail
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends ca-certificates curl git make >/dev/null
-arch=$(dpkg --print-architecture)
-curl -fsSL "https://go.dev/dl/go%[1]s.linux-${arch}.tar.gz" | tar -C /usr/local -xz
-export PATH=/usr/local/go/bin:$PATH
-cd /autograder/source/kit
-go mod download
-go build -o /autograder/source/grader ./grader/cmd/grader
-go build ./... >/dev/null
-`
-
 const runAutograder = `#!/usr/bin/env bash
 # Gradescope runs this for every submission, as root. The grader contains
 # the student's code itself (its own user per job, PID namespace, limits)
@@ -122,6 +106,10 @@ func packageGradescope(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	setup, err := setupScript(version, goArchiveSums)
+	if err != nil {
+		return err
+	}
 	tmp, err := os.MkdirTemp("", "poolschool-package-")
 	if err != nil {
 		return err
@@ -157,7 +145,7 @@ func packageGradescope(args []string, stdout io.Writer) error {
 		return err
 	}
 	files := 0
-	err = add("setup.sh", 0o755, []byte(fmt.Sprintf(setupSh, version)))
+	err = add("setup.sh", 0o755, []byte(setup))
 	if err == nil {
 		err = add("run_autograder", 0o755, []byte(fmt.Sprintf(runAutograder, exFlag)))
 	}
