@@ -38,7 +38,8 @@ type ReleaseInfo struct {
 // instructor-only blocks and gain their student-only ones (see
 // StudentMarkdown). dst must not exist or be empty. With keepChecks false,
 // grader/checks is left out entirely (the grader keeps its pristine copy
-// elsewhere while grading).
+// elsewhere while grading); with it true, the kit's files are recorded in
+// SumsFile.
 func (k *Kit) Release(dst string, exs []*spec.Exercise, keepChecks bool) (*ReleaseInfo, error) {
 	if entries, err := os.ReadDir(dst); err == nil && len(entries) > 0 {
 		return nil, fmt.Errorf("%s is not empty; release writes into a new or empty folder", dst)
@@ -78,7 +79,7 @@ func (k *Kit) Release(dst string, exs []*spec.Exercise, keepChecks bool) (*Relea
 		if strings.HasPrefix(rel, "grader/") && strings.HasSuffix(rel, "_test.go") {
 			return true
 		}
-		if hidden[rel] || rel == StartersFile {
+		if hidden[rel] || rel == StartersFile || rel == SumsFile {
 			return true
 		}
 		if !d.IsDir() {
@@ -107,6 +108,13 @@ func (k *Kit) Release(dst string, exs []*spec.Exercise, keepChecks bool) (*Relea
 		return nil, fmt.Errorf("writing the student kit: %w", err)
 	}
 	info.Dangling = dangling
+	if keepChecks {
+		// Last, so that it covers every file the kit holds.
+		if err := WriteSums(dst); err != nil {
+			return nil, err
+		}
+		info.Files++
+	}
 	return info, nil
 }
 

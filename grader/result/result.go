@@ -92,6 +92,10 @@ type Report struct {
 	Error     string        `json:"error,omitempty"` // the submission could not be read at all
 	Duration  time.Duration `json:"duration_ns"`
 	Isolation string        `json:"isolation,omitempty"` // how student code was contained
+	// Confinement says where student code could write, and what the
+	// machine's fallback still allowed: "landlock+mountns: ...",
+	// "none — writes outside the work folder are possible...".
+	Confinement string `json:"confinement,omitempty"`
 }
 
 // Score returns the points earned and available over all exercises.

@@ -2,11 +2,13 @@ package runner
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"runtime"
+	"strings"
 	"syscall"
 	"time"
 
@@ -15,39 +17,22 @@ import (
 
 // ExecMain implements the internal "__exec" command: it runs one program
 // contained and exits with the program's status. Check scripts reach it
-// through $PROG and the custom commands; nobody types it.
+// through $PROG and the custom commands; nobody types it. Its command line
+// is a sandbox.Launch.
 func ExecMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("__exec", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var l sandbox.Limits
-	var u sandbox.User
-	var events string
-	fs.DurationVar(&l.Timeout, "t", 0, "time limit")
-	fs.Int64Var(&l.Output, "cap", 0, "output cap per stream in bytes")
-	fs.Int64Var(&l.Memory, "mem", 0, "address-space limit in bytes")
-	fs.IntVar(&l.Procs, "nproc", 0, "process limit")
-	fs.Int64Var(&l.FileSize, "fsize", 0, "file size limit in bytes")
-	fs.IntVar(&l.Files, "nofile", 0, "open file limit")
-	fs.StringVar(&l.Cgroup, "cgroup", "", "memory cgroup to put the program in")
-	uid := fs.Uint("uid", 0, "user id to run as")
-	gid := fs.Uint("gid", 0, "group id to run as")
-	fs.StringVar(&events, "events", "", "file to record timeouts and output caps in")
-	if err := fs.Parse(args); err != nil {
+	l, err := sandbox.ParseLaunch(args)
+	if err != nil {
+		fmt.Fprintf(stderr, "grader __exec: %v\nusage: grader __exec [limits] -- program [args...]\n", err)
 		return 2
 	}
-	if fs.NArg() == 0 {
-		fmt.Fprintln(stderr, "usage: grader __exec [limits] -- program [args...]")
-		return 2
-	}
-	u.UID, u.GID = uint32(*uid), uint32(*gid)
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM, syscall.SIGQUIT, syscall.SIGHUP)
 	defer stop()
 	wd, _ := os.Getwd()
 	p := &sandbox.Program{
-		Path: fs.Arg(0), Args: fs.Args()[1:], Dir: wd, Env: os.Environ(),
-		Limits: l, User: u, Stdin: stdin, Stdout: stdout, Stderr: stderr,
+		Path: l.Path, Args: l.ProgramArgs, Dir: wd, Env: os.Environ(),
+		Limits: l.Limits, User: l.User, Stdin: stdin, Stdout: stdout, Stderr: stderr, Confine: l.Confine,
 	}
-	if self, err := CurrentSelf(); err == nil {
+	if self, err := sandbox.CurrentSelf(); err == nil {
 		p.Helper, p.HelperArg0 = []string{self.Path, "__limit"}, self.Arg0
 	}
 	out, err := p.Run(ctx)
@@ -55,15 +40,16 @@ func ExecMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "grader: %v\n", err)
 		return 127
 	}
+	events := l.Events
 	_ = sandbox.AppendEvent(events, sandbox.Event{Kind: "exit", Elapsed: out.Elapsed})
 	if out.TimedOut {
-		fmt.Fprintf(stderr, "\n[grader] %s\n", sandbox.TimeoutMessage(out.Elapsed, l.Timeout))
-		_ = sandbox.AppendEvent(events, sandbox.Event{Kind: "timeout", Elapsed: out.Elapsed, Timeout: l.Timeout})
+		fmt.Fprintf(stderr, "\n[grader] %s\n", sandbox.TimeoutMessage(out.Elapsed, l.Limits.Timeout))
+		_ = sandbox.AppendEvent(events, sandbox.Event{Kind: "timeout", Elapsed: out.Elapsed, Timeout: l.Limits.Timeout})
 		return 124
 	}
 	if out.Capped != "" {
-		fmt.Fprintf(stderr, "\n[grader] the program printed more than %d bytes on %s and was stopped\n", l.Output, out.Capped)
-		_ = sandbox.AppendEvent(events, sandbox.Event{Kind: "output", Stream: out.Capped, Limit: l.Output})
+		fmt.Fprintf(stderr, "\n[grader] the program printed more than %d bytes on %s and was stopped\n", l.Limits.Output, out.Capped)
+		_ = sandbox.AppendEvent(events, sandbox.Event{Kind: "output", Stream: out.Capped, Limit: l.Limits.Output})
 		return 125
 	}
 	if ctx.Err() != nil {
@@ -76,33 +62,66 @@ func ExecMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return out.ExitCode
 }
 
-// LimitMain implements the internal "__limit" command: it sets resource
-// limits on itself and executes the program in its place.
+// LimitMain implements the internal "__limit" command: it confines
+// itself, sets resource limits on itself, becomes the student's user when
+// the launcher did not start it as that user, and executes the program in
+// its place. Its command line is the sandbox.Launch that Launch.Helper
+// gives.
 func LimitMain(args []string, stderr io.Writer) int {
-	fs := flag.NewFlagSet("__limit", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var l sandbox.Limits
-	fs.Int64Var(&l.Memory, "mem", 0, "memory limit in bytes")
-	fs.IntVar(&l.Procs, "nproc", 0, "process limit")
-	fs.Int64Var(&l.FileSize, "fsize", 0, "file size limit in bytes")
-	fs.IntVar(&l.Files, "nofile", 0, "open file limit")
-	fs.StringVar(&l.Cgroup, "cgroup", "", "memory cgroup the launcher puts this process in")
-	switched := fs.Bool("switched", false, "the program runs as a grading user of its own")
-	if err := fs.Parse(args); err != nil || fs.NArg() == 0 {
-		fmt.Fprintln(stderr, "usage: grader __limit [limits] -- program [args...]")
+	l, err := sandbox.ParseLaunch(args)
+	if err != nil {
+		fmt.Fprintf(stderr, "grader __limit: %v\nusage: grader __limit [limits] -- program [args...]\n", err)
 		return 2
+	}
+	fail := func(err error) int {
+		fmt.Fprintf(stderr, "grader: %v\n", err)
+		return 127
 	}
 	// The launcher moves this process into the check's cgroup once it has
 	// started; the program must not run (and fork) before that.
-	if err := sandbox.WaitForCgroup(l.Cgroup, 5*time.Second); err != nil {
-		fmt.Fprintf(stderr, "grader: %v\n", err)
-		return 127
+	if err := sandbox.WaitForCgroup(l.Limits.Cgroup, 5*time.Second); err != nil {
+		return fail(err)
 	}
-	if err := sandbox.SetLimits(l, *switched); err != nil {
-		fmt.Fprintf(stderr, "grader: %v\n", err)
-		return 127
+	// The Landlock rule set and the capabilities dropped hold for this
+	// thread, which executes the program.
+	runtime.LockOSThread()
+	wd, _ := os.Getwd()
+	if err := sandbox.Confine(l.Confine, givenPaths(append([]string{l.Path}, l.ProgramArgs...), wd, os.Environ())); err != nil {
+		return fail(fmt.Errorf("confining the program: %w", err))
 	}
-	err := syscall.Exec(fs.Arg(0), fs.Args(), os.Environ())
-	fmt.Fprintf(stderr, "grader: cannot run %s: %v\n", fs.Arg(0), err)
-	return 127
+	if err := sandbox.SetLimits(l.Limits, l.User.IsSet()); err != nil {
+		return fail(err)
+	}
+	if l.UserNS {
+		if err := sandbox.DropCapabilities(); err != nil {
+			return fail(err)
+		}
+	}
+	if l.User.IsSet() && !l.Switched {
+		if err := sandbox.BecomeUser(l.User); err != nil {
+			return fail(err)
+		}
+	}
+	err = syscall.Exec(l.Path, append([]string{l.Path}, l.ProgramArgs...), os.Environ())
+	return fail(fmt.Errorf("cannot run %s: %w", l.Path, err))
+}
+
+// givenPaths lists the absolute paths a program is given: its command line,
+// its folder, and its environment's values (split at ':', as PATH is).
+func givenPaths(argv []string, wd string, env []string) []string {
+	paths := []string{wd}
+	for _, a := range argv {
+		if filepath.IsAbs(a) {
+			paths = append(paths, a)
+		}
+	}
+	for _, kv := range env {
+		_, v, _ := strings.Cut(kv, "=")
+		for _, p := range strings.Split(v, ":") {
+			if filepath.IsAbs(p) {
+				paths = append(paths, p)
+			}
+		}
+	}
+	return paths
 }

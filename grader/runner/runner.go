@@ -1,3 +1,10 @@
+// Package runner builds a student's exercise once and runs each check in a
+// contained check runner: a fresh process of the grader binary ("__run-check")
+// that runs one testscript file (package checkrun), in its own process
+// group and, where the machine allows, its own PID namespace. Student
+// programs are started through the grader's launcher ("__exec"), which
+// applies the check's limits and, when the grader is root, an unprivileged
+// user.
 package runner
 
 import (
@@ -14,6 +21,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/poolschool/poolschool/grader/checkrun"
 	"github.com/poolschool/poolschool/grader/result"
 	"github.com/poolschool/poolschool/grader/sandbox"
 	"github.com/poolschool/poolschool/grader/spec"
@@ -24,23 +32,22 @@ const (
 	DefaultProcs    = 256
 	DefaultFileSize = 64 << 20
 	DefaultFiles    = 256
-	// DefaultDisk bounds what one check may write in its work folder,
-	// where the grader can give it a disk of its own (as root on Linux).
-	DefaultDisk  = 256 << 20
-	BuildTimeout = 3 * time.Minute
-	buildOutput  = 64 << 10
-	logCap       = 8 << 10
+	BuildTimeout    = 3 * time.Minute
+	buildOutput     = 64 << 10
+	logCap          = 8 << 10
 )
 
 // Runner grades exercises of one working tree or one student's copy.
 type Runner struct {
-	Self  Self
+	Self  sandbox.Self
 	User  sandbox.User // student code runs as this user when set
 	Work  string       // folder for builds and check work (created)
 	GoEnv []string     // GOCACHE, GOMODCACHE... for builds (see GoEnv)
 	// Observer, when set, hears of each step as it happens, so that a
 	// report can be shown while the checks run.
 	Observer Observer
+
+	uidBase int // job slot N's student code runs as uidBase+N (see New); 0: no switch
 }
 
 // Observer hears of an exercise's progress, in order, from the goroutine
@@ -173,10 +180,9 @@ func (r *Runner) build(ctx context.Context, kit, src string, ex *spec.Exercise, 
 	if err != nil {
 		return "", fmt.Errorf("the go command is not on PATH: %w", err)
 	}
-	limits := sandbox.Limits{Timeout: BuildTimeout, Output: buildOutput}
-	args := append([]string{"__exec"}, limits.Args()...)
-	args = append(args, "--", goBin, "build", "-o", bin, pkg)
-	cmd := r.Self.Command(args...)
+	l := sandbox.Launch{Limits: sandbox.Limits{Timeout: BuildTimeout, Output: buildOutput},
+		Confine: r.buildConfinement(exWork), Path: goBin, ProgramArgs: []string{"build", "-o", bin, pkg}}
+	cmd := r.Self.Command(append([]string{"__exec"}, l.Args()...)...)
 	cmd.Dir = kit
 	home := filepath.Join(exWork, ".home")
 	_ = os.MkdirAll(home, 0o755)
@@ -184,7 +190,7 @@ func (r *Runner) build(ctx context.Context, kit, src string, ex *spec.Exercise, 
 		"PATH=" + os.Getenv("PATH"), "HOME=" + home, "TMPDIR=" + home,
 		"GOTOOLCHAIN=local", "GOPROXY=off", "GOSUMDB=off", "GOFLAGS=-mod=readonly -buildvcs=false",
 		"CGO_ENABLED=0", "GOWORK=off", "GONOSUMDB=", "GOPRIVATE=",
-	}, append(r.GoEnv, passThrough()...)...)
+	}, append(r.GoEnv, sandbox.PassThrough()...)...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	cmd.SysProcAttr = sandbox.RunnerAttr()
@@ -193,6 +199,23 @@ func (r *Runner) build(ctx context.Context, kit, src string, ex *spec.Exercise, 
 		return "", &BuildError{Output: compilerLines(out.String(), kit, src, ex.Name)}
 	}
 	return bin, nil
+}
+
+// buildConfinement says where the build may write: its work folder and
+// the go command's caches. The build runs no student code (cgo is off, no
+// go:generate runs, the grader sets GOFLAGS), but the go command must write
+// the caches that student code, later, must not.
+func (r *Runner) buildConfinement(exWork string) sandbox.Confinement {
+	c := sandbox.Confinement{Writable: []string{exWork}, Landlock: sandbox.LandlockABI() > 0}
+	for _, kv := range r.GoEnv {
+		k, v, _ := strings.Cut(kv, "=")
+		if (k == "GOCACHE" || k == "GOMODCACHE") && filepath.IsAbs(v) {
+			// A rule needs the folder to exist; the go command would make it.
+			_ = os.MkdirAll(v, 0o755)
+			c.Writable = append(c.Writable, v)
+		}
+	}
+	return c
 }
 
 // compilerLines makes the go command's output read like the student's own
@@ -226,17 +249,6 @@ func slugs(ex *spec.Exercise, ids []string) []string {
 
 var sweepMu sync.Mutex
 
-// passThrough returns the variables the grader hands on to its own helper
-// processes: only GORACE, so that a grader built with -race (as in the
-// grader's tests) does not sleep a second at every exit. It carries no
-// secret.
-func passThrough() []string {
-	if v, ok := os.LookupEnv("GORACE"); ok {
-		return []string{"GORACE=" + v}
-	}
-	return nil
-}
-
 // runCheck runs one check in a fresh check runner and fills cr.
 func (r *Runner) runCheck(ctx context.Context, ex *spec.Exercise, c *spec.Check, bin, kit, src, exWork string, cr *result.Check) {
 	dir := filepath.Join(exWork, c.ID)
@@ -259,15 +271,14 @@ func (r *Runner) runCheck(ctx context.Context, ex *spec.Exercise, c *spec.Check,
 		Cgroup: cg.Path()}
 	// Without a user of its own, RLIMIT_NPROC counts everything the user
 	// runs; the launcher then allows what runs now plus DefaultProcs.
-	flags := append(limits.Args(), "-events", events)
-	if r.User.IsSet() {
-		flags = append(flags, "-uid", fmt.Sprint(r.User.UID), "-gid", fmt.Sprint(r.User.GID))
-	}
+	// Student code writes only below the check's workspace.
+	confine := sandbox.Confining(wsDir)
 	wrappers := map[string]string{}
 	vars := []string{"EXERCISE=" + ex.Name, "EXDIR=" + filepath.Join(kit, src, ex.Name), "KIT=" + kit}
 	prog := filepath.Join(binDir, ex.Binary)
 	if bin != "" {
-		if err := writeWrapper(prog, r.Self, flags, bin); err != nil {
+		l := sandbox.Launch{Limits: limits, User: r.User, Events: events, Confine: confine, Path: bin}
+		if err := writeWrapper(prog, r.Self, l); err != nil {
 			r.fail(cr, "the grader could not prepare the check: "+err.Error())
 			return
 		}
@@ -275,15 +286,15 @@ func (r *Runner) runCheck(ctx context.Context, ex *spec.Exercise, c *spec.Check,
 		wrappers[prog] = bin
 	}
 	script := c.File
-	j := job{Script: script, WorkRoot: wsDir, Timeout: c.Timeout, Vars: vars, BinDir: binDir,
-		User: r.User, Limits: limits, Events: events, Self: r.Self, Wrappers: wrappers, Shared: ex.Shared}
+	j := checkrun.Job{Script: script, WorkRoot: wsDir, Timeout: c.Timeout, Vars: vars, BinDir: binDir,
+		User: r.User, Limits: limits, Confine: confine, Events: events, Self: r.Self, Wrappers: wrappers, Shared: ex.Shared}
 	in, _ := json.Marshal(j)
 	cmd := r.Self.Command("__run-check")
 	cmd.Stdin = bytes.NewReader(in)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout = &stdout
 	cmd.Stderr = &capBuffer{b: &stderr, limit: logCap}
-	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "TMPDIR=" + dir}, passThrough()...)
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "TMPDIR=" + dir}, sandbox.PassThrough()...)
 	cmd.SysProcAttr = sandbox.RunnerAttr()
 	cmd.WaitDelay = 2 * time.Second
 	defer hold(c.Exclusive)()
@@ -315,7 +326,7 @@ func (r *Runner) runCheck(ctx context.Context, ex *spec.Exercise, c *spec.Check,
 		err = <-done
 	}
 	cr.Duration = time.Since(start)
-	var res jobResult
+	var res checkrun.Result
 	if jerr := json.Unmarshal(stdout.Bytes(), &res); jerr != nil || killed {
 		switch {
 		case killed && ctx.Err() != nil:

@@ -30,6 +30,9 @@ type Program struct {
 	// Output apply only with a helper.
 	Helper     []string
 	HelperArg0 string
+	// Confine says where the program may write; the helper applies it,
+	// so it holds only with a helper.
+	Confine Confinement
 }
 
 // Outcome says how a contained program ended.
@@ -61,16 +64,15 @@ func (p *Program) Run(ctx context.Context) (Outcome, error) {
 	var out Outcome
 	cmd := exec.Command(p.Path, p.Args...)
 	if len(p.Helper) > 0 {
-		argv := append(append([]string{}, p.Helper[1:]...), p.Limits.RlimitArgs()...)
-		if p.User.IsSet() {
-			argv = append(argv, "-switched")
-		}
-		argv = append(argv, "--", p.Path)
-		cmd = exec.Command(p.Helper[0], append(argv, p.Args...)...)
+		l := Launch{Limits: p.Limits, User: p.User, Confine: p.Confine, Path: p.Path, ProgramArgs: p.Args}
+		argv := append(append([]string{}, p.Helper[1:]...), l.Helper().Args()...)
+		cmd = exec.Command(p.Helper[0], argv...)
 		cmd.Args[0] = p.HelperArg0
+		cmd.SysProcAttr = helperAttr(p.User, p.Confine)
+	} else {
+		cmd.SysProcAttr = ProgramAttr(p.User)
 	}
 	cmd.Dir, cmd.Env, cmd.Stdin = p.Dir, p.Env, p.Stdin
-	cmd.SysProcAttr = ProgramAttr(p.User)
 	cmd.WaitDelay = 500 * time.Millisecond
 
 	var mu sync.Mutex

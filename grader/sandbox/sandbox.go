@@ -27,45 +27,10 @@ type Limits struct {
 	Cgroup   string        // the check's memory cgroup, which the program joins; "" for none
 }
 
-// Args renders the limits as flags of the grader's internal "__exec"
-// command, which applies them.
-func (l Limits) Args() []string {
-	var a []string
-	if l.Timeout > 0 {
-		a = append(a, "-t", l.Timeout.String())
-	}
-	if l.Output > 0 {
-		a = append(a, "-cap", fmt.Sprint(l.Output))
-	}
-	return append(a, l.RlimitArgs()...)
-}
-
 // AddressSpaceBase is added to Limits.Memory to form the address-space
 // limit: a Go program reserves about 1.2 GiB of address space before it
 // allocates anything.
 const AddressSpaceBase = 1536 << 20
-
-// RlimitArgs renders the resource limits (not Timeout or Output) as flags
-// of the grader's internal "__limit" command.
-func (l Limits) RlimitArgs() []string {
-	a := []string{}
-	if l.Memory > 0 {
-		a = append(a, "-mem", fmt.Sprint(l.Memory))
-	}
-	if l.Procs > 0 {
-		a = append(a, "-nproc", fmt.Sprint(l.Procs))
-	}
-	if l.FileSize > 0 {
-		a = append(a, "-fsize", fmt.Sprint(l.FileSize))
-	}
-	if l.Files > 0 {
-		a = append(a, "-nofile", fmt.Sprint(l.Files))
-	}
-	if l.Cgroup != "" {
-		a = append(a, "-cgroup", l.Cgroup)
-	}
-	return a
-}
 
 // User is the identity student code runs as. The zero value means "the
 // grader's own user", which is all an unprivileged grader can do.
@@ -95,6 +60,7 @@ func Isolation(u User) string {
 	} else {
 		parts = append(parts, "no memory cgroup (memory bounded per process only)")
 	}
+	parts = append(parts, "confinement: "+Confining().Name())
 	if u.IsSet() {
 		parts = append(parts, fmt.Sprintf("runs as uid %d", u.UID))
 	} else {

@@ -15,12 +15,6 @@ func TestTimeoutMessage(t *testing.T) {
 	require.Equal(t, "timed out after 2.5 s (limit 2 s)", TimeoutMessage(2500*time.Millisecond, 2*time.Second))
 }
 
-func TestLimitsArgs(t *testing.T) {
-	l := Limits{Timeout: time.Second, Output: 10, Memory: 20, Procs: 3, FileSize: 40, Files: 5}
-	require.Equal(t, []string{"-t", "1s", "-cap", "10", "-mem", "20", "-nproc", "3", "-fsize", "40", "-nofile", "5"}, l.Args())
-	require.Equal(t, []string{"-mem", "20", "-nproc", "3", "-fsize", "40", "-nofile", "5"}, l.RlimitArgs())
-}
-
 func TestRunTimeoutKillsGroup(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("needs /proc")

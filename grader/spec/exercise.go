@@ -349,3 +349,21 @@ func Load(checksDir string) ([]*Exercise, error) {
 	})
 	return exs, nil
 }
+
+// WithNeeds returns the IDs of c and of every check it needs, directly or
+// not.
+func (ex *Exercise) WithNeeds(c *Check) map[string]bool {
+	keep := map[string]bool{}
+	var visit func(c *Check)
+	visit = func(c *Check) {
+		if keep[c.ID] {
+			return
+		}
+		keep[c.ID] = true
+		for _, n := range c.Needs {
+			visit(ex.Check(n))
+		}
+	}
+	visit(c)
+	return keep
+}

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/poolschool/poolschool/grader/kit"
 	"github.com/poolschool/poolschool/grader/spec"
 )
 
@@ -39,12 +40,14 @@ func findRoot(dir string) (string, error) {
 // Apply copies, for each exercise, only the files the student may edit
 // from the unpacked submission into kitDir (a fresh copy of the released
 // kit). Changes to any other file change nothing; they are returned as
-// notes, as are files refused while unpacking.
+// notes, as are files refused while unpacking. A file counts as changed
+// when it differs from the student kit as released: from pristine, its
+// sums (kit.SumsFile), or where pristine is nil from the file in kitDir.
 //
 // When the submission has no exercises/ folder and only is not nil, its
 // files are taken as the files of that one exercise: Gradescope hands the
 // autograder just the files a student uploaded.
-func Apply(x *Extracted, kitDir string, exs []*spec.Exercise, only *spec.Exercise) (notes []string, err error) {
+func Apply(x *Extracted, kitDir string, exs []*spec.Exercise, only *spec.Exercise, pristine kit.Sums) (notes []string, err error) {
 	root, err := findRoot(x.Dir)
 	prefix := ""
 	if err != nil {
@@ -65,7 +68,9 @@ func Apply(x *Extracted, kitDir string, exs []*spec.Exercise, only *spec.Exercis
 		}
 		rel, _ := filepath.Rel(root, p)
 		rel = prefix + filepath.ToSlash(rel)
-		if strings.HasPrefix(rel, ".poolschool/") {
+		// Local state, and the sums, which the grader never reads from
+		// a submission.
+		if strings.HasPrefix(rel, ".poolschool/") || rel == kit.SumsFile {
 			return nil
 		}
 		if rest, ok := strings.CutPrefix(rel, "exercises/"); ok {
@@ -83,8 +88,20 @@ func Apply(x *Extracted, kitDir string, exs []*spec.Exercise, only *spec.Exercis
 				return os.WriteFile(target, data, 0o644)
 			}
 		}
-		if differs(p, filepath.Join(kitDir, filepath.FromSlash(rel))) {
-			if _, err := os.Stat(filepath.Join(kitDir, filepath.FromSlash(rel))); err == nil || strings.HasPrefix(rel, "grader/") {
+		inKit := filepath.Join(kitDir, filepath.FromSlash(rel))
+		if pristine != nil {
+			sum, released := pristine[rel]
+			switch {
+			case released && sum == fileSum(p):
+			case released || strings.HasPrefix(rel, "grader/"):
+				protected = append(protected, rel)
+			default:
+				ignored = append(ignored, rel)
+			}
+			return nil
+		}
+		if differs(p, inKit) {
+			if _, err := os.Stat(inKit); err == nil || strings.HasPrefix(rel, "grader/") {
 				protected = append(protected, rel)
 			} else {
 				ignored = append(ignored, rel)
@@ -115,6 +132,13 @@ func differs(a, b string) bool {
 	x, err1 := os.ReadFile(a)
 	y, err2 := os.ReadFile(b)
 	return err1 != nil || err2 != nil || !bytes.Equal(x, y)
+}
+
+// fileSum is the SHA-256 of the file at p, "" when it cannot be read
+// (which no sum matches).
+func fileSum(p string) string {
+	sum, _ := kit.SumFile(p)
+	return sum
 }
 
 func list(names []string) string {

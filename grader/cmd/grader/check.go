@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"syscall"
 
 	"golang.org/x/term"
@@ -58,7 +57,7 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 		if c == nil || c.Visibility != spec.Visible {
 			return exitCode(usageErr("exercise %s has no check %q", exs[0].Name, *only), stderr)
 		}
-		keep = withNeeds(exs[0], c)
+		keep = exs[0].WithNeeds(c)
 		*only = c.ID
 	}
 	st := render.Style{Color: colorOK(stdout), HintEx: "make hint EX=%s", CheckEx: "make check EX=%s", Focus: len(exs) > 1}
@@ -91,24 +90,6 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// withNeeds returns the IDs of c and of every check it needs, directly or
-// not.
-func withNeeds(ex *spec.Exercise, c *spec.Check) map[string]bool {
-	keep := map[string]bool{}
-	var visit func(c *spec.Check)
-	visit = func(c *spec.Check) {
-		if keep[c.ID] {
-			return
-		}
-		keep[c.ID] = true
-		for _, n := range c.Needs {
-			visit(ex.Check(n))
-		}
-	}
-	visit(c)
-	return keep
-}
-
 // checkUID runs student code when check or validate runs as root: the
 // uid that grade gives its first job slot.
 const checkUID = 63000
@@ -125,41 +106,12 @@ func checkTree(root string, exs []*spec.Exercise, v spec.Visibility, src string)
 func checkTreeOnly(root string, exs []*spec.Exercise, v spec.Visibility, src string, keep map[string]bool, live *render.Live) (*result.Report, error) {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	self, err := runner.CurrentSelf()
+	r, err := runner.New(runner.Options{Prefix: "poolschool-check-", UIDBase: checkUID})
 	if err != nil {
 		return nil, err
 	}
-	goEnv, err := runner.GoEnv()
-	if err != nil {
-		return nil, err
-	}
-	work, err := os.MkdirTemp("", "poolschool-check-")
-	if err != nil {
-		return nil, fmt.Errorf("making a work folder: %w", err)
-	}
-	defer os.RemoveAll(work)
-	r := &runner.Runner{Self: self, Work: work, GoEnv: goEnv}
-	if sandbox.Root() && reachableByOthers(filepath.Dir(work)) {
-		// A grader that is root runs student code as a user of its own,
-		// as grade does, even on a student's own machine. That user must
-		// reach the grader's limit helper: keep a copy in the work folder.
-		// Where the temporary folder is private to the grader's user, as
-		// under go test, that user cannot reach it, and the code runs as
-		// the grader's user instead.
-		if err := os.Chmod(work, 0o711); err != nil {
-			return nil, err
-		}
-		helper := filepath.Join(work, "bin", "grader")
-		if err := os.MkdirAll(filepath.Dir(helper), 0o755); err != nil {
-			return nil, err
-		}
-		if err := kit.CopyFile(self.Path, helper, 0o755); err != nil {
-			return nil, fmt.Errorf("copying the grader binary: %w", err)
-		}
-		r.Self = runner.Self{Path: helper, Arg0: helper}
-		r.User = sandbox.User{UID: checkUID, GID: checkUID}
-	}
-	rep := &result.Report{Student: "you"}
+	defer r.Close()
+	rep := &result.Report{Student: "you", Confinement: sandbox.Confining().Describe()}
 	for i, ex := range exs {
 		var checks []*spec.Check
 		for _, c := range ex.Checks {
@@ -229,18 +181,4 @@ func openExercises(dir, name string) (*kit.Kit, []*spec.Exercise, error) {
 		return nil, nil, usageErr("%v", err)
 	}
 	return k, exs, nil
-}
-
-// reachableByOthers reports whether every folder from dir up to / lets
-// other users through, so that a work folder inside it can serve them.
-func reachableByOthers(dir string) bool {
-	for d := dir; ; d = filepath.Dir(d) {
-		info, err := os.Stat(d)
-		if err != nil || info.Mode().Perm()&0o001 == 0 {
-			return false
-		}
-		if d == filepath.Dir(d) {
-			return true
-		}
-	}
 }

@@ -26,14 +26,15 @@ import (
 
 // grading is the state shared by one grade run.
 type grading struct {
-	self    runner.Self
-	goEnv   []string
-	work    string
-	base    string // released kit, without grader/checks
-	exs     []*spec.Exercise
-	only    *spec.Exercise // the one exercise selected with -ex, for bare uploads
-	uidBase int
-	out     string
+	runner *runner.Runner // its Work is the run's work folder
+	base   string         // released kit, without grader/checks
+	exs    []*spec.Exercise
+	only   *spec.Exercise // the one exercise selected with -ex, for bare uploads
+	out    string
+
+	// pristine is the student kit as released, file by file, that a
+	// submission's files are compared with (see kit.ReleasedSums).
+	pristine kit.Sums
 	// progress shows which student is graded and what runs for them;
 	// nil shows nothing.
 	progress *progress
@@ -171,7 +172,7 @@ func cmdGrade(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "graded %d submission(s) in %s; the class has %d graded student(s)\n", len(subs), time.Since(start).Round(100*time.Millisecond), len(all))
 	fmt.Fprintf(stdout, "results: %s (gradebook.csv, junit.xml, summary.txt, students/<id>/)\n", g.out)
-	fmt.Fprintf(stdout, "isolation: %s\n", sandbox.Isolation(g.user(0)))
+	fmt.Fprintf(stdout, "isolation: %s\n", sandbox.Isolation(g.runner.User))
 	return 0
 }
 
@@ -182,33 +183,13 @@ func prepare(kitDir, exName, outDir string, uidBase int) (*grading, func(), erro
 	if err != nil {
 		return nil, nil, err
 	}
-	self, err := runner.CurrentSelf()
+	r, err := runner.New(runner.Options{Prefix: "poolschool-grade-", UIDBase: uidBase, Reachable: true})
 	if err != nil {
 		return nil, nil, err
 	}
-	goEnv, err := runner.GoEnv()
-	if err != nil {
-		return nil, nil, err
-	}
-	work, err := os.MkdirTemp(workParent(), "poolschool-grade-")
-	if err != nil {
-		return nil, nil, fmt.Errorf("making a work folder: %w", err)
-	}
-	cleanup := func() { _ = os.RemoveAll(work) }
+	work := r.Work
+	cleanup := func() { _ = r.Close() }
 	fail := func(err error) (*grading, func(), error) { cleanup(); return nil, nil, err }
-	if err := os.Chmod(work, 0o711); err != nil {
-		return fail(err)
-	}
-	// Student code, running as another user, must be able to execute the
-	// grader's "__limit" helper: keep a copy where that user can reach it.
-	helper := filepath.Join(work, "bin", "grader")
-	if err := os.MkdirAll(filepath.Dir(helper), 0o755); err != nil {
-		return fail(err)
-	}
-	if err := kit.CopyFile(self.Path, helper, 0o755); err != nil {
-		return fail(fmt.Errorf("copying the grader binary: %w", err))
-	}
-	self = runner.Self{Path: helper, Arg0: helper}
 	checks := filepath.Join(work, "checks")
 	if err := kit.CopyTree(filepath.Join(k.Root, kit.Checks), checks, nil); err != nil {
 		return fail(fmt.Errorf("copying the checks: %w", err))
@@ -229,11 +210,15 @@ func prepare(kitDir, exName, outDir string, uidBase int) (*grading, func(), erro
 	if _, err := k.Release(base, exs, false); err != nil {
 		return fail(err)
 	}
+	sums, err := k.ReleasedSums(pristine, filepath.Join(work, "released"))
+	if err != nil {
+		return fail(err)
+	}
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		return fail(fmt.Errorf("making the results folder: %w", err))
 	}
 	out, _ := filepath.Abs(outDir)
-	g := &grading{self: self, goEnv: goEnv, work: work, base: base, exs: exs, uidBase: uidBase, out: out}
+	g := &grading{runner: r, base: base, exs: exs, out: out, pristine: sums}
 	if len(exs) == 1 {
 		g.only = exs[0]
 	}
@@ -248,26 +233,6 @@ func capTimeouts(exs []*spec.Exercise, d time.Duration) {
 	for _, ex := range exs {
 		for _, c := range ex.Checks {
 			c.Timeout = min(c.Timeout, d)
-		}
-	}
-}
-
-// workParent picks where the work folder goes. When the grader is root,
-// student code runs as another user who must be able to reach the work
-// folder, so every folder above it must let others through; $TMPDIR is
-// used when it does, /tmp otherwise.
-func workParent() string {
-	dir := os.TempDir()
-	if !sandbox.Root() {
-		return dir
-	}
-	for d := dir; ; d = filepath.Dir(d) {
-		fi, err := os.Stat(d)
-		if err != nil || fi.Mode().Perm()&0o001 == 0 {
-			return "/tmp"
-		}
-		if filepath.Dir(d) == d {
-			return dir
 		}
 	}
 }
@@ -358,33 +323,24 @@ func classIDs(out string) (*submission.IDMap, error) {
 	return ids, nil
 }
 
-// user is the identity of job slot n: a uid of its own when root, so that
-// students graded in parallel cannot see or signal each other's processes.
-func (g *grading) user(slot int) sandbox.User {
-	if !sandbox.Root() {
-		return sandbox.User{}
-	}
-	id := uint32(g.uidBase + slot)
-	return sandbox.User{UID: id, GID: id}
-}
-
 // gradeOne unpacks one submission into a fresh copy of the released kit and
 // runs every check of every selected exercise on it.
 func (g *grading) gradeOne(ctx context.Context, s submission.Submission, slot int) *result.Report {
 	start := time.Now()
-	rep := &result.Report{Student: s.ID, Source: filepath.Base(s.Path), Isolation: sandbox.Isolation(g.user(slot))}
+	rep := &result.Report{Student: s.ID, Source: filepath.Base(s.Path), Isolation: sandbox.Isolation(g.runner.Slot(slot, "").User),
+		Confinement: sandbox.Confining().Describe()}
 	defer func() {
 		rep.Duration = time.Since(start)
 		if rep.Error != "" {
 			g.notGraded(rep)
 		}
 	}()
-	dir := filepath.Join(g.work, "s", s.ID)
+	dir := filepath.Join(g.runner.Work, "s", s.ID)
 	_ = os.RemoveAll(dir)
 	defer os.RemoveAll(dir)
 	// The grader's folders mean nothing to the student, and are gone
 	// after the run.
-	defer rep.MapText(relativeTo(dir, g.work))
+	defer rep.MapText(relativeTo(dir, g.runner.Work))
 	if err := os.MkdirAll(dir, 0o711); err != nil {
 		rep.Error = err.Error()
 		return rep
@@ -404,7 +360,7 @@ func (g *grading) gradeOne(ctx context.Context, s submission.Submission, slot in
 		rep.Error = "copying the kit: " + err.Error()
 		return rep
 	}
-	notes, err := submission.Apply(x, copyDir, g.exs, g.only)
+	notes, err := submission.Apply(x, copyDir, g.exs, g.only, g.pristine)
 	if err != nil {
 		rep.Error = oneLine(err.Error())
 		return rep
@@ -420,7 +376,8 @@ func (g *grading) gradeOne(ctx context.Context, s submission.Submission, slot in
 		rep.Error = err.Error()
 		return rep
 	}
-	r := &runner.Runner{Self: g.self, User: g.user(slot), Work: run, GoEnv: g.goEnv, Observer: g.progress.observer(slot)}
+	r := g.runner.Slot(slot, run)
+	r.Observer = g.progress.observer(slot)
 	for i, ex := range g.exs {
 		rep.Exercises = append(rep.Exercises, r.Exercise(ctx, copyDir, kit.Exercises, i+1, ex, ex.Checks))
 	}

@@ -16,6 +16,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/poolschool/poolschool/grader/checkrun"
 	"github.com/poolschool/poolschool/grader/runner"
 )
 
@@ -56,7 +57,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case "__limit":
 		return runner.LimitMain(args[1:], stderr)
 	case "__run-check":
-		return runner.RunCheckMain(stdin, stdout, stderr)
+		return checkrun.Main(stdin, stdout, stderr)
 	case "check":
 		return cmdCheck(args[1:], stdout, stderr)
 	case "hint":

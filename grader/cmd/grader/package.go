@@ -57,22 +57,6 @@ func goVersion(root string) (string, error) {
 	return version, nil
 }
 
-const setupSh = `#!/usr/bin/env bash
-# Gradescope runs this once, as root, when it builds the autograder image.
-# It installs Go %[1]s, builds the grader, and warms the build cache so that
-# grading later needs no network.
-set -euo pipefail
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends ca-certificates curl git make >/dev/null
-arch=$(dpkg --print-architecture)
-curl -fsSL "https://go.dev/dl/go%[1]s.linux-${arch}.tar.gz" | tar -C /usr/local -xz
-export PATH=/usr/local/go/bin:$PATH
-cd /autograder/source/kit
-go mod download
-go build -o /autograder/source/grader ./grader/cmd/grader
-go build ./... >/dev/null
-`
-
 const runAutograder = `#!/usr/bin/env bash
 # Gradescope runs this for every submission, as root. The grader contains
 # the student's code itself (its own user per job, PID namespace, limits)
@@ -122,6 +106,10 @@ func packageGradescope(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	setup, err := setupScript(version, goArchiveSums)
+	if err != nil {
+		return err
+	}
 	tmp, err := os.MkdirTemp("", "poolschool-package-")
 	if err != nil {
 		return err
@@ -130,6 +118,15 @@ func packageGradescope(args []string, stdout io.Writer) error {
 	// The autograder keeps the hidden checks (students never see its
 	// source) but not the solutions.
 	if _, err := k.Release(filepath.Join(tmp, "kit"), nil, true); err != nil {
+		return err
+	}
+	// Its sums are those of the student kit, without the hidden checks,
+	// which is what a submission is compared with.
+	sums, err := k.ReleasedSums(exs, filepath.Join(tmp, "student"))
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(tmp, "kit", filepath.FromSlash(kit.SumsFile)), sums.Encode(), 0o644); err != nil {
 		return err
 	}
 	f, err := os.Create(*out)
@@ -148,7 +145,7 @@ func packageGradescope(args []string, stdout io.Writer) error {
 		return err
 	}
 	files := 0
-	err = add("setup.sh", 0o755, []byte(fmt.Sprintf(setupSh, version)))
+	err = add("setup.sh", 0o755, []byte(setup))
 	if err == nil {
 		err = add("run_autograder", 0o755, []byte(fmt.Sprintf(runAutograder, exFlag)))
 	}

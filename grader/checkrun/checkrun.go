@@ -1,4 +1,10 @@
-package runner
+// Package checkrun is the check runner: the grader process ("__run-check")
+// that runs one check script with testscript, in the process group and,
+// where the machine allows, the PID namespace that package runner starts it
+// in, with the custom commands check scripts may use (run, cmpmask, trace,
+// medians, leftover, workers), and kills whatever the script left behind.
+// Package runner hands it a Job and reads its Result.
+package checkrun
 
 import (
 	"encoding/json"
@@ -18,25 +24,30 @@ import (
 	"github.com/poolschool/poolschool/grader/sandbox"
 )
 
-// job is what the grader hands a check runner, as JSON on its stdin.
-type job struct {
-	Script   string            `json:"script"`    // the check file (kept where student code cannot reach it)
-	WorkRoot string            `json:"work_root"` // testscript's WorkdirRoot
-	Timeout  time.Duration     `json:"timeout"`
-	Vars     []string          `json:"vars"`    // extra variables: PROG, EXDIR, EXERCISE...
-	BinDir   string            `json:"bin_dir"` // goes first on PATH
-	User     sandbox.User      `json:"user"`
-	Limits   sandbox.Limits    `json:"limits"` // for the custom commands' programs
-	Events   string            `json:"events"`
-	Self     Self              `json:"self"`
-	Wrappers map[string]string `json:"wrappers"` // $PROG wrapper -> the binary it runs
-	Shared   string            `json:"shared"`   // the exercise's shared files, copied into $WORK
+// DefaultDisk bounds what one check may write in its work folder, where
+// the check runner can give it a disk of its own (as root on Linux).
+const DefaultDisk = 256 << 20
+
+// Job is what the grader hands a check runner, as JSON on its stdin.
+type Job struct {
+	Script   string              `json:"script"`    // the check file (kept where student code cannot reach it)
+	WorkRoot string              `json:"work_root"` // testscript's WorkdirRoot
+	Timeout  time.Duration       `json:"timeout"`
+	Vars     []string            `json:"vars"`    // extra variables: PROG, EXDIR, EXERCISE...
+	BinDir   string              `json:"bin_dir"` // goes first on PATH
+	User     sandbox.User        `json:"user"`
+	Limits   sandbox.Limits      `json:"limits"` // for the custom commands' programs
+	Confine  sandbox.Confinement `json:"confine"`
+	Events   string              `json:"events"`
+	Self     sandbox.Self        `json:"self"`
+	Wrappers map[string]string   `json:"wrappers"` // $PROG wrapper -> the binary it runs
+	Shared   string              `json:"shared"`   // the exercise's shared files, copied into $WORK
 }
 
 // target returns the program a custom command should start: the student
 // binary itself when prog names a $PROG wrapper (the command's launcher
 // applies the limits), prog otherwise.
-func (j *job) target(prog string) string {
+func (j *Job) target(prog string) string {
 	for w, bin := range j.Wrappers {
 		if prog == w || prog == filepath.Base(w) {
 			return bin
@@ -45,8 +56,8 @@ func (j *job) target(prog string) string {
 	return prog
 }
 
-// jobResult is what a check runner answers, as JSON on its stdout.
-type jobResult struct {
+// Result is what a check runner answers, as JSON on its stdout.
+type Result struct {
 	Status   string        `json:"status"`
 	Log      string        `json:"log"`
 	TimedOut bool          `json:"timed_out"`
@@ -54,11 +65,11 @@ type jobResult struct {
 	Killed   int           `json:"killed"` // processes left behind and killed at the end
 }
 
-// RunCheckMain implements the internal "__run-check" command: it reads a job
+// Main implements the internal "__run-check" command: it reads a job
 // on stdin, runs its one script, kills whatever the script left behind, and
 // writes the result on stdout.
-func RunCheckMain(stdin io.Reader, stdout, stderr io.Writer) int {
-	var j job
+func Main(stdin io.Reader, stdout, stderr io.Writer) int {
+	var j Job
 	if err := json.NewDecoder(stdin).Decode(&j); err != nil {
 		fmt.Fprintf(stderr, "grader: bad check job: %v\n", err)
 		return 2
@@ -85,7 +96,7 @@ func RunCheckMain(stdin io.Reader, stdout, stderr io.Writer) int {
 		Condition:           condition,
 	}
 	status, log := outcome(p)
-	res := jobResult{Status: status, Log: log, Elapsed: time.Since(start)}
+	res := Result{Status: status, Log: log, Elapsed: time.Since(start)}
 	if status == "failed" && !time.Now().Before(deadline.Add(-2*grace)) {
 		res.TimedOut = true
 	}
@@ -101,7 +112,7 @@ func RunCheckMain(stdin io.Reader, stdout, stderr io.Writer) int {
 // its reach: $WORK is sticky and world-writable (the program may create
 // files, not replace the check's), the check's files are readable by root
 // only, except those under in/, which are the program's inputs.
-func (j *job) setup(env *testscript.Env) error {
+func (j *Job) setup(env *testscript.Env) error {
 	work := env.WorkDir
 	home := filepath.Join(work, ".home")
 	tmp := filepath.Join(work, ".tmp")
@@ -120,7 +131,7 @@ func (j *job) setup(env *testscript.Env) error {
 		"/=/", ":=:", "$=$", "exe=",
 	}
 	env.Vars = append(env.Vars, j.Vars...)
-	env.Vars = append(env.Vars, passThrough()...)
+	env.Vars = append(env.Vars, sandbox.PassThrough()...)
 	env.Values[jobKey{}] = j
 	if err := j.copyShared(work); err != nil {
 		return err
@@ -165,7 +176,7 @@ type jobKey struct{}
 // copyShared puts the exercise's shared files into $WORK next to the
 // check's own. A check file of the same name is an error, not a silent
 // choice between the two.
-func (j *job) copyShared(work string) error {
+func (j *Job) copyShared(work string) error {
 	if j.Shared == "" {
 		return nil
 	}

@@ -1,4 +1,4 @@
-package runner
+package checkrun
 
 import (
 	"os"
@@ -13,7 +13,7 @@ import (
 func TestCopyShared(t *testing.T) {
 	shared := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(shared, "csv.awk"), []byte("{ n++ }\n"), 0o644))
-	j := &job{Shared: shared}
+	j := &Job{Shared: shared}
 
 	work := t.TempDir()
 	require.NoError(t, j.copyShared(work))
@@ -26,5 +26,5 @@ func TestCopyShared(t *testing.T) {
 	err = j.copyShared(clash)
 	require.ErrorContains(t, err, "the check has a file csv.awk, and so has "+shared+"; rename one")
 
-	require.NoError(t, (&job{}).copyShared(t.TempDir()), "no shared folder: nothing to do")
+	require.NoError(t, (&Job{}).copyShared(t.TempDir()), "no shared folder: nothing to do")
 }

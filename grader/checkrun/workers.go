@@ -1,4 +1,4 @@
-package runner
+package checkrun
 
 import (
 	"context"
@@ -113,7 +113,7 @@ func cmdWorkers(ts *testscript.TestScript, neg bool, args []string) {
 
 // scriptEnv rebuilds the script's environment for commands the grader
 // starts itself.
-func scriptEnv(ts *testscript.TestScript, j *job) []string {
+func scriptEnv(ts *testscript.TestScript, j *Job) []string {
 	names := []string{"WORK", "PATH", "HOME", "TMPDIR", "GOTRACEBACK", "LANG", "POOLSCHOOL_TRACE", "GORACE"}
 	for _, v := range j.Vars {
 		if k, _, ok := strings.Cut(v, "="); ok {

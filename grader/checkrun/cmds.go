@@ -1,4 +1,4 @@
-package runner
+package checkrun
 
 import (
 	"errors"
@@ -39,8 +39,8 @@ func Commands() map[string]func(ts *testscript.TestScript, neg bool, args []stri
 	}
 }
 
-func jobOf(ts *testscript.TestScript) *job {
-	j, _ := ts.Value(jobKey{}).(*job)
+func jobOf(ts *testscript.TestScript) *Job {
+	j, _ := ts.Value(jobKey{}).(*Job)
 	if j == nil {
 		ts.Fatalf("grader: this command only works inside the grader")
 	}
@@ -49,7 +49,7 @@ func jobOf(ts *testscript.TestScript) *job {
 
 // launcherArgs returns the launcher invocation for program with the check's
 // limits, a time limit and output cap of its own when given.
-func launcherArgs(j *job, timeout time.Duration, outCap int64, program string, args []string) []string {
+func launcherArgs(j *Job, timeout time.Duration, outCap int64, program string, args []string) []string {
 	l := j.Limits
 	if timeout > 0 {
 		l.Timeout = timeout
@@ -57,13 +57,8 @@ func launcherArgs(j *job, timeout time.Duration, outCap int64, program string, a
 	if outCap > 0 {
 		l.Output = outCap
 	}
-	program = j.target(program)
-	a := append([]string{"__exec"}, l.Args()...)
-	a = append(a, "-events", j.Events)
-	if j.User.IsSet() {
-		a = append(a, "-uid", fmt.Sprint(j.User.UID), "-gid", fmt.Sprint(j.User.GID))
-	}
-	return append(append(a, "--", program), args...)
+	launch := sandbox.Launch{Limits: l, User: j.User, Events: j.Events, Confine: j.Confine, Path: j.target(program), ProgramArgs: args}
+	return append([]string{"__exec"}, launch.Args()...)
 }
 
 // cmdRun implements: [!] run [-t DUR] [-cap BYTES] [-status N] program [args...]
