@@ -173,5 +173,10 @@ func TestReportInChromium(t *testing.T) {
 	data, err := os.ReadFile(png)
 	require.NoError(t, err)
 	require.True(t, bytes.HasPrefix(data, []byte("\x89PNG")))
-	_ = os.WriteFile("/tmp/report-screenshot.png", data, 0o644) // for a person to look at; not part of the claim
+	// For a person to look at: POOLSCHOOL_SCREENSHOTS=dir keeps a copy,
+	// since the test's temp folder goes with the test.
+	if keep := os.Getenv("POOLSCHOOL_SCREENSHOTS"); keep != "" {
+		require.NoError(t, os.WriteFile(filepath.Join(keep, "report.png"), data, 0o644))
+	}
+	t.Logf("screenshot: %s", png)
 }
