@@ -100,7 +100,7 @@ func writeReport(t *testing.T, dir string) string {
 			{Exercise: "primes", A: "s02", B: "s06", Score: 0.93, Flagged: true, Matches: []similarity.Match{{A: similarity.Span{File: "main.go", Start: 3, End: 9}, B: similarity.Span{File: "main.go", Start: 5, End: 11}}}},
 			{Exercise: "primes", A: "s02", B: "s04", Score: 0.1},
 		},
-		Provenance: Provenance{Version: "v1.2.3", Go: "go1.26", Platform: "linux/amd64", Host: "lab", Time: time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)},
+		Provenance: result.Provenance{Grader: "v1.2.3", Go: "go1.26", Platform: "linux/amd64", Host: "lab", CPUs: 2, Load: "0.50 0.40 0.30", Time: time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)},
 	}
 	p := filepath.Join(dir, "report.html")
 	f, err := os.Create(p)
@@ -119,7 +119,7 @@ func TestReportIsSelfContained(t *testing.T) {
 	}
 	for _, want := range []string{
 		"<svg", "not graded", "s02 and s06", "main.go:3-9 ↔ main.go:5-11", "Ann &lt;b&gt;Lee&lt;/b&gt;",
-		"On the roster with no submission: ghost (Gus).", "Grader v1.2.3, go1.26 on linux/amd64, host lab, at 2026-12-02 09:00:00 UTC.",
+		"On the roster with no submission: ghost (Gus).", "Grader v1.2.3, go1.26 on linux/amd64, host lab (2 CPUs, load 0.50 0.40 0.30), at 2026-12-02 09:00:00 UTC.",
 		`href="students/s01/feedback.md"`,
 	} {
 		require.Contains(t, page, want)

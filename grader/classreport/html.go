@@ -23,7 +23,7 @@ type Input struct {
 	Adjustments, Penalties map[string]float64
 	Late                   map[string]string
 	Pairs                  []similarity.Pair // the flagged ones are shown
-	Provenance             Provenance
+	Provenance             result.Provenance
 }
 
 //go:embed report.html.tmpl

@@ -74,6 +74,9 @@ func Feedback(w io.Writer, r *result.Report) error {
 			}
 		}
 	}
+	if r.Provenance != nil {
+		b.WriteString(provenanceMarkdown(r.Provenance))
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }

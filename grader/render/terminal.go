@@ -57,6 +57,9 @@ func Terminal(w io.Writer, r *result.Report, st Style) error {
 		}
 	}
 	b.WriteString(Totals(r, st))
+	if r.Provenance != nil {
+		b.WriteString(ProvenanceLines(r.Provenance))
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }

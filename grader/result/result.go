@@ -96,6 +96,8 @@ type Report struct {
 	// machine's fallback still allowed: "landlock+mountns: ...",
 	// "none — writes outside the work folder are possible...".
 	Confinement string `json:"confinement,omitempty"`
+	// Provenance says what was graded, by which grader, when and where.
+	Provenance *Provenance `json:"provenance,omitempty"`
 }
 
 // Score returns the points earned and available over all exercises.

@@ -55,3 +55,57 @@ func TestGitBeforeDeadline(t *testing.T) {
 	require.Equal(t, "first", body, "every commit late: the earliest")
 	require.Equal(t, deadline.Add(-48*time.Hour), x.Committed)
 }
+
+// A working copy's changes that were never committed are listed as not
+// graded: a changed file, a deleted one and a new one; what .gitignore
+// names and the kit's local state do not count, and a clean working copy
+// lists nothing.
+func TestGitUncommittedChanges(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("needs git")
+	}
+	repo := t.TempDir()
+	out, err := exec.Command("git", "init", "-q", repo).CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	write := func(name, body string) {
+		p := filepath.Join(repo, filepath.FromSlash(name))
+		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		require.NoError(t, os.WriteFile(p, []byte(body), 0o644))
+	}
+	write(".gitignore", "*.out\n")
+	write("gone.go", "package main\n")
+	write("sub/keep.go", "package sub\n")
+	cmd := exec.Command("git", "add", ".gitignore", "gone.go", "sub/keep.go")
+	cmd.Dir = repo
+	out, err = cmd.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	commitAt(t, repo, "committed", time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC))
+	read := func() *Extracted {
+		x, err := Extract(Submission{Path: repo, Kind: Git}, filepath.Join(t.TempDir(), "x"), DefaultLimits)
+		require.NoError(t, err)
+		return x
+	}
+	require.Empty(t, read().Uncommitted, "a clean working copy")
+
+	// A filter the student's config defines for their attributes would
+	// run a command as git compares the files: the grader's git must
+	// never read that config.
+	marker := filepath.Join(t.TempDir(), "filter-ran")
+	config, err := os.OpenFile(filepath.Join(repo, ".git", "config"), os.O_APPEND|os.O_WRONLY, 0)
+	require.NoError(t, err)
+	_, err = config.WriteString("[filter \"evil\"]\n\tclean = touch " + marker + "; cat\n")
+	require.NoError(t, err)
+	require.NoError(t, config.Close())
+	write(".git/info/attributes", "* filter=evil\n")
+	write("main.go", "changed, not committed")
+	require.NoError(t, os.Remove(filepath.Join(repo, "gone.go")))
+	write("sub/new.go", "package sub // new")
+	write("build.out", "ignored")
+	write(".poolschool/last-check.json", "{}")
+	x := read()
+	require.Equal(t, []string{"gone.go", "main.go", "sub/new.go"}, x.Uncommitted)
+	data, err := os.ReadFile(filepath.Join(x.Dir, "main.go"))
+	require.NoError(t, err)
+	require.Equal(t, "committed", string(data), "the commit is graded, not the working copy")
+	require.NoFileExists(t, marker, "a filter of the student's repository ran")
+}

@@ -12,6 +12,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -204,6 +205,11 @@ func extractGit(dir string, before time.Time, w *writer) error {
 		w.x.Newer = commit != head
 	}
 	w.x.Commit = commit
+	if gd != dir {
+		if w.x.Uncommitted, err = uncommitted(git, commit, dir); err != nil {
+			return err
+		}
+	}
 	ct, err := git("show", "-s", "--format=%ct", commit)
 	if err != nil {
 		return err
@@ -235,6 +241,41 @@ func extractGit(dir string, before time.Time, w *writer) error {
 		return fmt.Errorf("%w: git could not read commit %.12s (%s)", ErrRefused, commit, firstLine(stderr.String()))
 	}
 	return nil
+}
+
+// maxUncommitted bounds the files of a working copy that Extracted lists
+// as not committed.
+const maxUncommitted = 50
+
+// uncommitted lists the files of the working copy dir that differ from
+// commit: changed, deleted, or new and not ignored by its .gitignore
+// files. git reads the working copy through the grader's own mirror (its
+// index and config), so no setting or hook of the student's repository
+// runs. The student kit's local state, .poolschool/, never counts.
+func uncommitted(git func(...string) (string, error), commit, dir string) ([]string, error) {
+	dir, err := filepath.Abs(dir) // git runs in a folder of its own
+	if err != nil {
+		return nil, err
+	}
+	if _, err := git("read-tree", commit); err != nil {
+		return nil, err
+	}
+	changed, err := git("--work-tree="+dir, "diff", "--name-only", "--no-renames")
+	if err != nil {
+		return nil, err
+	}
+	added, err := git("--work-tree="+dir, "ls-files", "--others", "--exclude-standard")
+	if err != nil {
+		return nil, err
+	}
+	var files []string
+	for _, f := range strings.Split(changed+"\n"+added, "\n") {
+		if f != "" && !strings.HasPrefix(f, ".poolschool/") && len(files) < maxUncommitted {
+			files = append(files, f)
+		}
+	}
+	slices.Sort(files)
+	return files, nil
 }
 
 // commitBefore finds the commit to grade for a deadline: the newest

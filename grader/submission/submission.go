@@ -63,6 +63,9 @@ type Extracted struct {
 	Commit    string
 	Committed time.Time
 	Newer     bool
+	// Uncommitted lists the files of a git working copy that differ from
+	// the graded commit, and so were not graded.
+	Uncommitted []string
 }
 
 // refuse records an entry that is skipped.

@@ -298,7 +298,7 @@ func (c *class) rebuild(out string, all []*result.Report, exs []*spec.Exercise, 
 	if err := appendSummary(filepath.Join(out, "summary.txt"), all, ro); err != nil {
 		return err
 	}
-	in := classreport.Input{Reports: all, Roster: ro, Pairs: pairs, Provenance: classreport.CurrentProvenance(time.Now()),
+	in := classreport.Input{Reports: all, Roster: ro, Pairs: pairs, Provenance: result.Here(time.Now()),
 		Adjustments: map[string]float64{}, Penalties: map[string]float64{}, Late: map[string]string{}}
 	for id, s := range st {
 		in.Adjustments[id], in.Penalties[id], in.Late[id] = s.adjust, s.penalty, s.status.Describe()

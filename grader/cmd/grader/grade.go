@@ -327,8 +327,9 @@ func classIDs(out string) (*submission.IDMap, error) {
 // runs every check of every selected exercise on it.
 func (g *grading) gradeOne(ctx context.Context, s submission.Submission, slot int) *result.Report {
 	start := time.Now()
+	here := result.Here(start)
 	rep := &result.Report{Student: s.ID, Source: filepath.Base(s.Path), Isolation: sandbox.Isolation(g.runner.Slot(slot, "").User),
-		Confinement: sandbox.Confining().Describe()}
+		Confinement: sandbox.Confining().Describe(), Provenance: &here}
 	defer func() {
 		rep.Duration = time.Since(start)
 		if rep.Error != "" {
@@ -351,6 +352,10 @@ func (g *grading) gradeOne(ctx context.Context, s submission.Submission, slot in
 		rep.Error = oneLine(err.Error())
 		return rep
 	}
+	here.Commit, here.Uncommitted = x.Commit, x.Uncommitted
+	if len(x.Uncommitted) > 0 {
+		rep.Notes = append(rep.Notes, "uncommitted changes were not graded (a git submission is graded as committed): "+strings.Join(x.Uncommitted, ", "))
+	}
 	if err := g.class.graded(g.out, s, x, rep); err != nil {
 		rep.Error = err.Error()
 		return rep
@@ -367,6 +372,10 @@ func (g *grading) gradeOne(ctx context.Context, s submission.Submission, slot in
 	}
 	_ = os.RemoveAll(x.Dir)
 	rep.Notes = append(rep.Notes, notes...)
+	if here.FilesSHA256, err = kit.GradedSHA256(copyDir, exerciseNames(g.exs)); err != nil {
+		rep.Error = "hashing the files graded: " + err.Error()
+		return rep
+	}
 	if err := g.class.keep(g.out, s.ID, copyDir, g.exs); err != nil {
 		rep.Error = err.Error()
 		return rep
@@ -485,4 +494,13 @@ func writeLines(path string, lines []string) error {
 		return nil
 	}
 	return os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o644)
+}
+
+// exerciseNames lists the names of exs, in order.
+func exerciseNames(exs []*spec.Exercise) []string {
+	names := make([]string, len(exs))
+	for i, ex := range exs {
+		names[i] = ex.Name
+	}
+	return names
 }

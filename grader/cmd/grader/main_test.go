@@ -113,6 +113,18 @@ func ziplist(args []string) int {
 	return 0
 }
 
+// sumof prints the SHA-256 of the files graded that a record names:
+// sumof RECORD.json.
+func sumof(args []string) int {
+	r, err := result.ReadFile(args[0])
+	if err != nil || r.Provenance == nil || r.Provenance.FilesSHA256 == "" {
+		fmt.Fprintln(os.Stderr, "sumof: no files_sha256 in", args[0], err)
+		return 1
+	}
+	fmt.Println(r.Provenance.FilesSHA256)
+	return 0
+}
+
 // zipdir writes the files below a folder, named relative to it, into a
 // zip: zipdir SRC FILE.
 func zipdir(args []string) int {
@@ -541,6 +553,7 @@ func TestMain(m *testing.M) {
 		"txtarput":      func() { os.Exit(txtarput(os.Args[1:])) },
 		"watchdrive":    func() { os.Exit(watchdrive(os.Args[1:])) },
 		"browsercheck":  func() { os.Exit(browsercheck(os.Args[1:])) },
+		"sumof":         func() { os.Exit(sumof(os.Args[1:])) },
 	})
 }
 
