@@ -8,7 +8,7 @@
 #   make watch [EX=primes]     check again each time you save; keys r, h, q
 #   make progress              where you are, from your last check (runs nothing)
 #   make reset EX=primes       put an exercise back to its starter, after asking (keeps a backup)
-#   make grade SUBMISSIONS=dir [OUT=grades] [JOBS=2]
+#   make grade SUBMISSIONS=dir EX=primes [OUT=grades] [JOBS=2]   grade one assignment (without EX: every exercise)
 #   make validate              every solution full marks, every starter zero
 #   make release DIR=../kit    write the student kit
 #   make grader-test           the grader's own tests, then validate
@@ -55,7 +55,7 @@ reset: $(if $(filter $(GRADER_BIN),$(GRADER)),$(GRADER_BIN))
 
 grade:
 	@$(if $(SUBMISSIONS),,$(error name the submissions: make grade SUBMISSIONS=path/to/class))
-	$(GO) run ./grader/cmd/grader grade -jobs $(JOBS) -out $(OUT) $(SUBMISSIONS)
+	$(GO) run ./grader/cmd/grader grade $(if $(EX),-ex $(EX)) -jobs $(JOBS) -out $(OUT) $(SUBMISSIONS)
 
 validate:
 	$(GO) run ./grader/cmd/grader validate

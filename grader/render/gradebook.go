@@ -11,8 +11,9 @@ import (
 )
 
 // Gradebook writes the class CSV: one row per student (sorted by id), one
-// column per check ("exercise/id") with the points earned, then total, max
-// and notes. Every cell goes through Cell, so no student-controlled text is
+// column per check ("exercise/id") with the points earned, each
+// exercise's checks followed by its subtotal ("exercise/total"), then
+// total, max and notes. Every cell goes through Cell, so no student-controlled text is
 // read as a formula.
 func Gradebook(w io.Writer, reports []*result.Report) error {
 	var cols []string
@@ -27,6 +28,7 @@ func Gradebook(w io.Writer, reports []*result.Report) error {
 		}
 	}
 	sort.Strings(cols)
+	cols = withSubtotals(cols)
 	sorted := append([]*result.Report(nil), reports...)
 	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Student < sorted[j].Student })
 	cw := csv.NewWriter(w)
@@ -43,6 +45,8 @@ func Gradebook(w io.Writer, reports []*result.Report) error {
 		for _, k := range cols {
 			if c, ok := by[k]; ok {
 				row = append(row, result.Points(c.Score))
+			} else if ex, ok := strings.CutSuffix(k, subtotal); ok {
+				row = append(row, exerciseTotal(r, ex))
 			} else {
 				row = append(row, "")
 			}
@@ -62,4 +66,39 @@ func Gradebook(w io.Writer, reports []*result.Report) error {
 		return fmt.Errorf("writing the gradebook: %w", err)
 	}
 	return nil
+}
+
+// subtotal ends the name of an exercise's subtotal column; no check id
+// can be "total" (ids are "NN-slug").
+const subtotal = "/total"
+
+// withSubtotals puts after the check columns of each exercise, sorted by
+// exercise, that exercise's subtotal column.
+func withSubtotals(cols []string) []string {
+	var out []string
+	for i, k := range cols {
+		out = append(out, k)
+		if ex := exerciseOf(k); i+1 == len(cols) || exerciseOf(cols[i+1]) != ex {
+			out = append(out, ex+subtotal)
+		}
+	}
+	return out
+}
+
+// exerciseOf is the exercise of a check column "exercise/id".
+func exerciseOf(col string) string {
+	ex, _, _ := strings.Cut(col, "/")
+	return ex
+}
+
+// exerciseTotal is the points r earned in the exercise ex, "" when r has
+// no record of it.
+func exerciseTotal(r *result.Report, ex string) string {
+	for i := range r.Exercises {
+		if r.Exercises[i].Name == ex {
+			got, _ := r.Exercises[i].Score()
+			return result.Points(got)
+		}
+	}
+	return ""
 }

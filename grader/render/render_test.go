@@ -505,3 +505,31 @@ tess                       0      0  changes to files you may not edit were ignâ
 		require.LessOrEqual(t, utf8.RuneCountInString(l), 80, l)
 	}
 }
+
+// The gradebook gives each exercise a subtotal after its checks, so an
+// assignment's points can be read without adding columns; a student with
+// no record of an exercise has an empty subtotal, not a 0.
+func TestGradebookSubtotals(t *testing.T) {
+	two := &result.Report{Student: "ann", Exercises: []result.Exercise{
+		{Name: "ipc", Checks: []result.Check{
+			{Exercise: "ipc", ID: "01-a", Status: result.Passed, Score: 2, MaxScore: 2},
+		}},
+		{Name: "primes", Checks: []result.Check{
+			{Exercise: "primes", ID: "01-a", Status: result.Passed, Score: 1, MaxScore: 1},
+			{Exercise: "primes", ID: "02-b", Status: result.Passed, Score: 3, MaxScore: 3},
+		}},
+	}}
+	one := &result.Report{Student: "ben", Exercises: []result.Exercise{
+		{Name: "primes", Checks: []result.Check{
+			{Exercise: "primes", ID: "01-a", Status: result.Passed, Score: 1, MaxScore: 1},
+			{Exercise: "primes", ID: "02-b", Status: result.Failed, MaxScore: 3},
+		}},
+	}}
+	var b bytes.Buffer
+	require.NoError(t, Gradebook(&b, []*result.Report{one, two}))
+	want := `student,source,ipc/01-a,ipc/total,primes/01-a,primes/02-b,primes/total,total,max,notes
+ann,,2,2,1,3,4,6,6,
+ben,,,,1,0,1,1,4,
+`
+	require.Empty(t, cmp.Diff(want, b.String()))
+}

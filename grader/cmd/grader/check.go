@@ -26,8 +26,8 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 	kitDir := fs.String("kit", ".", "the kit's folder (found upwards from here)")
 	jsonOut := fs.String("json", "", "also write the result record to this file")
 	only := fs.String("only", "", "run only this check (and the checks it needs); needs -ex")
-	if err := fs.Parse(args); err != nil {
-		return exitCode(usageErr("%v", err), stderr)
+	if err := parseFlags(fs, args, stderr); err != nil {
+		return exitCode(err, stderr)
 	}
 	if fs.NArg() > 0 {
 		return exitCode(usageErr("check takes no arguments, got %q; pick one exercise with -ex NAME", fs.Arg(0)), stderr)

@@ -116,6 +116,9 @@ func cmdGrade(args []string, stdout, stderr io.Writer) int {
 	for _, p := range problems {
 		prog.println("grader: " + p)
 	}
+	if *exName == "" && len(g.exs) > 1 {
+		prog.println(fmt.Sprintf("grader: grading every exercise (%s) for each student; one assignment is -ex NAME", exerciseList(g.exs)))
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	_ = sandbox.BecomeSubreaper()

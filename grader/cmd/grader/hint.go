@@ -27,8 +27,8 @@ func cmdHint(args []string, stdout io.Writer) error {
 	kitDir := fl.String("kit", ".", "the kit's folder")
 	checkID := fl.String("check", "", "the check to get a hint for (default: the first that did not pass)")
 	again := fl.String("again", "run the same command again", "how to ask for the next level, for the message")
-	if err := fl.Parse(args); err != nil {
-		return usageErr("%v; usage: grader hint [-kit DIR] [-check ID] EXERCISE", err)
+	if err := parseFlags(fl, args, stdout); err != nil {
+		return err
 	}
 	if fl.NArg() > 1 {
 		return usageErr("name one exercise, like \"grader hint primes\" (make hint EX=primes)")

@@ -112,7 +112,7 @@ func newFlags(name, args string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: grader %s %s\n", name, args)
+		fmt.Fprintf(fs.Output(), "usage: grader %s %s\n", name, args)
 		fs.PrintDefaults()
 	}
 	return fs

@@ -3,6 +3,7 @@ package main
 import (
 	"archive/zip"
 	"bufio"
+	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/poolschool/poolschool/grader/kit"
+	"github.com/poolschool/poolschool/grader/result"
 	"github.com/poolschool/poolschool/grader/spec"
 )
 
@@ -19,13 +21,16 @@ import (
 // run_autograder) or GitHub Classroom (a workflow file).
 func cmdPackage(args []string, stdout io.Writer) error {
 	if len(args) == 0 {
-		return usageErr("usage: grader package gradescope|classroom [flags]")
+		return usageErr("name what to package: grader package gradescope|classroom [flags]")
 	}
 	switch args[0] {
 	case "gradescope":
 		return packageGradescope(args[1:], stdout)
 	case "classroom":
 		return packageClassroom(args[1:], stdout)
+	case "-h", "-help", "--help":
+		fmt.Fprintln(stdout, "usage: grader package gradescope|classroom [flags]\n\nRun \"grader package gradescope -h\" or \"grader package classroom -h\" for the flags of each.")
+		return flag.ErrHelp
 	}
 	return usageErr("unknown package %q; use gradescope or classroom", args[0])
 }
@@ -88,8 +93,11 @@ func packageGradescope(args []string, stdout io.Writer) error {
 	kitDir := fl.String("kit", ".", "the instructor's kit")
 	exName := fl.String("ex", "", "the one exercise this Gradescope assignment grades (lets students upload bare files)")
 	out := fl.String("o", "autograder.zip", "the zip to write")
-	if err := fl.Parse(args); err != nil || fl.NArg() > 0 {
-		return usageErr("usage: grader package gradescope [-kit DIR] [-ex NAME] [-o FILE.zip]")
+	if err := parseFlags(fl, args, stdout); err != nil {
+		return err
+	}
+	if fl.NArg() > 0 {
+		return usageErr("package gradescope takes no arguments, got %q; run \"grader package gradescope -h\" for the flags", fl.Arg(0))
 	}
 	k, exs, err := openExercises(*kitDir, "")
 	if err != nil {
@@ -182,13 +190,17 @@ func packageGradescope(args []string, stdout io.Writer) error {
 // autograding-command-grader step per visible graded check, then the
 // reporter that totals the points.
 func packageClassroom(args []string, stdout io.Writer) error {
-	fl := newFlags("package classroom", "[-kit DIR] [-o FILE]", io.Discard)
+	fl := newFlags("package classroom", "[-kit DIR] [-ex NAME] [-o FILE]", io.Discard)
 	kitDir := fl.String("kit", ".", "the kit")
+	exName := fl.String("ex", "", "the one exercise this GitHub Classroom assignment grades (default: every exercise)")
 	out := fl.String("o", ".github/workflows/classroom.yml", "the workflow file to write (- for stdout)")
-	if err := fl.Parse(args); err != nil || fl.NArg() > 0 {
-		return usageErr("usage: grader package classroom [-kit DIR] [-o FILE]")
+	if err := parseFlags(fl, args, stdout); err != nil {
+		return err
 	}
-	_, exs, err := openExercises(*kitDir, "")
+	if fl.NArg() > 0 {
+		return usageErr("package classroom takes no arguments, got %q; run \"grader package classroom -h\" for the flags", fl.Arg(0))
+	}
+	_, exs, err := openExercises(*kitDir, *exName)
 	if err != nil {
 		return err
 	}
@@ -214,6 +226,7 @@ jobs:
           go-version-file: go.mod
 `)
 	var ids []string
+	points := 0.0
 	for _, ex := range exs {
 		for _, c := range ex.Checks {
 			if c.Visibility != spec.Visible || c.Ungraded {
@@ -221,6 +234,7 @@ jobs:
 			}
 			id := ex.Name + "-" + c.ID
 			ids = append(ids, id)
+			points += c.Points
 			minutes := int(c.Timeout.Minutes()) + 2
 			fmt.Fprintf(&b, `      - name: %s
         id: %s
@@ -249,8 +263,18 @@ jobs:
 	if err := os.WriteFile(*out, []byte(b.String()), 0o644); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "wrote %s: %d graded checks\n", *out, len(ids))
+	fmt.Fprintf(stdout, "wrote %s: %d graded checks, %s points, of %s\n", *out, len(ids), result.Points(points), exerciseList(exs))
 	return nil
+}
+
+// exerciseList names exs for a line of output: "primes", "primes and
+// ipc", "primes, chunksize and ipc".
+func exerciseList(exs []*spec.Exercise) string {
+	names := exerciseNames(exs)
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
 
 // yamlString quotes s as a YAML double-quoted scalar.

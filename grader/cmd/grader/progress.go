@@ -15,7 +15,10 @@ import (
 func cmdProgress(args []string, stdout io.Writer) error {
 	fs := newFlags("progress", "[-kit DIR]", io.Discard)
 	kitDir := fs.String("kit", ".", "the kit's folder (found upwards from here)")
-	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
+	if err := parseFlags(fs, args, stdout); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
 		return usageErr("progress takes no arguments, only -kit DIR; run \"grader progress\" (make progress)")
 	}
 	k, all, err := openExercises(*kitDir, "")

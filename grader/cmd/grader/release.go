@@ -12,8 +12,11 @@ import (
 func cmdRelease(args []string, stdout io.Writer) error {
 	fs := newFlags("release", "[-kit DIR] DIR", io.Discard)
 	kitDir := fs.String("kit", ".", "the instructor's kit")
-	if err := fs.Parse(args); err != nil || fs.NArg() != 1 {
-		return usageErr("usage: grader release [-kit DIR] DIR (a new or empty folder)")
+	if err := parseFlags(fs, args, stdout); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usageErr("name the one folder to write the student kit to (a new or empty one), like \"grader release ../kit\"")
 	}
 	k, exs, err := openExercises(*kitDir, "")
 	if err != nil {

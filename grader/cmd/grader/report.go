@@ -14,8 +14,11 @@ func cmdReport(args []string, stdout io.Writer) error {
 	fs := newFlags("report", "-format FORMAT RECORD.json...", io.Discard)
 	format := fs.String("format", "terminal", "terminal, gradescope, junit, csv, feedback or summary")
 	stable := fs.Bool("stable", false, "leave durations out of JUnit XML (for golden files)")
-	if err := fs.Parse(args); err != nil || fs.NArg() == 0 {
-		return usageErr("usage: grader report [-format terminal|gradescope|junit|csv|feedback|summary] RECORD.json...")
+	if err := parseFlags(fs, args, stdout); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return usageErr("name the records to render, like \"grader report grades/students/ann/record.json\"")
 	}
 	var reps []*result.Report
 	for _, f := range fs.Args() {

@@ -20,8 +20,8 @@ func cmdReset(args []string, stdin io.Reader, stdout io.Writer) error {
 	fl := newFlags("reset", "[-kit DIR] [-yes] EXERCISE", io.Discard)
 	kitDir := fl.String("kit", ".", "the kit's folder")
 	yes := fl.Bool("yes", false, "do not ask for a confirmation")
-	if err := fl.Parse(args); err != nil {
-		return usageErr("%v; usage: grader reset [-yes] EXERCISE", err)
+	if err := parseFlags(fl, args, stdout); err != nil {
+		return err
 	}
 	if fl.NArg() != 1 {
 		return usageErr("name one exercise, like \"grader reset primes\" (make reset EX=primes)")

@@ -25,8 +25,11 @@ func cmdValidate(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("validate", "[-kit DIR] [-ex NAME]", stderr)
 	kitDir := fs.String("kit", ".", "the kit's folder")
 	exName := fs.String("ex", "", "validate only this exercise")
-	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
-		return exitCode(usageErr("usage: grader validate [-kit DIR] [-ex NAME]"), stderr)
+	if err := parseFlags(fs, args, stderr); err != nil {
+		return exitCode(err, stderr)
+	}
+	if fs.NArg() > 0 {
+		return exitCode(usageErr("validate takes no arguments, got %q; pick one exercise with -ex NAME", fs.Arg(0)), stderr)
 	}
 	k, exs, err := openExercises(*kitDir, *exName)
 	if err != nil {

@@ -29,8 +29,8 @@ func cmdWatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	kitDir := fs.String("kit", ".", "the kit's folder (found upwards from here)")
 	pollOnly := fs.Bool("poll", false, "look at the files every -interval only, without file events (for folders where events never come)")
 	interval := fs.Duration("interval", time.Second, "how often to look at the files")
-	if err := fs.Parse(args); err != nil {
-		return exitCode(usageErr("%v", err), stderr)
+	if err := parseFlags(fs, args, stderr); err != nil {
+		return exitCode(err, stderr)
 	}
 	if fs.NArg() > 0 {
 		return exitCode(usageErr("watch takes no arguments, got %q; pick the exercise with -ex NAME", fs.Arg(0)), stderr)
