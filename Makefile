@@ -22,9 +22,11 @@ vet:
 	@echo "GOOS=darwin go vet: the same"
 	@GOOS=darwin $(GO) vet $(DARWIN_PKGS)
 
+# POOLSCHOOL_BUSY_TEST runs the grader's test that grades the primes
+# speed-up ten times on a machine kept busy (about 40 s on two cores).
 race:
 	@echo "go test -race: every package but exercises/"
-	@$(GO) test -race $(TEST_PKGS)
+	@POOLSCHOOL_BUSY_TEST=1 $(GO) test -race $(TEST_PKGS)
 
 # Fragments owned by the parts of the kit (grader, lessons, bench) add their targets here.
 -include mk/*.mk

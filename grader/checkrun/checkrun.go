@@ -42,6 +42,8 @@ type Job struct {
 	Self     sandbox.Self        `json:"self"`
 	Wrappers map[string]string   `json:"wrappers"` // $PROG wrapper -> the binary it runs
 	Shared   string              `json:"shared"`   // the exercise's shared files, copied into $WORK
+
+	notMeasured string // why the check could not measure (set by its commands only)
 }
 
 // target returns the program a custom command should start: the student
@@ -58,7 +60,8 @@ func (j *Job) target(prog string) string {
 
 // Result is what a check runner answers, as JSON on its stdout.
 type Result struct {
-	Status   string        `json:"status"`
+	Status   string        `json:"status"`           // passed, failed, skipped or "not measured"
+	Reason   string        `json:"reason,omitempty"` // why it was not measured`
 	Log      string        `json:"log"`
 	TimedOut bool          `json:"timed_out"`
 	Elapsed  time.Duration `json:"elapsed"`
@@ -97,6 +100,9 @@ func Main(stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	status, log := outcome(p)
 	res := Result{Status: status, Log: log, Elapsed: time.Since(start)}
+	if status == "not measured" {
+		res.Reason = j.notMeasured
+	}
 	if status == "failed" && !time.Now().Before(deadline.Add(-2*grace)) {
 		res.TimedOut = true
 	}
@@ -203,8 +209,8 @@ func (j *Job) copyShared(work string) error {
 // condition implements the grader's script conditions: [cpus:N] holds when
 // this machine gives the grader at least N CPUs, [parallel:N] when N of them
 // are free enough right now to run N programs at full speed (a busy machine
-// cannot show a speed-up, and a check must not fail a student for that),
-// [root] when the grader runs as root.
+// cannot show a speed-up, and a check must neither fail nor pass a student
+// for that: it says "unmeasured"), [root] when the grader runs as root.
 func condition(cond string) (bool, error) {
 	if n, ok := strings.CutPrefix(cond, "cpus:"); ok {
 		want, err := strconv.Atoi(n)
@@ -218,7 +224,7 @@ func condition(cond string) (bool, error) {
 		if err != nil || want < 1 {
 			return false, fmt.Errorf("parallel:N needs a positive number, not %q", n)
 		}
-		return runtime.NumCPU() >= want && parallelEfficiency(want) >= 0.75, nil
+		return parallelFree(want), nil
 	}
 	if cond == "root" {
 		return sandbox.Root(), nil

@@ -19,11 +19,12 @@ var (
 // recorderT implements testscript.T outside "go test" and records the
 // outcome of the one script it runs.
 type recorderT struct {
-	mu      sync.Mutex
-	log     strings.Builder
-	failed  bool
-	skipped bool
-	sub     *recorderT
+	mu          sync.Mutex
+	log         strings.Builder
+	failed      bool
+	skipped     bool
+	notMeasured bool
+	sub         *recorderT
 }
 
 func (t *recorderT) Log(args ...any) {
@@ -53,6 +54,8 @@ func (t *recorderT) Run(name string, f func(testscript.T)) {
 	defer func() {
 		switch r := recover(); r {
 		case nil, errFailNow, errSkipNow:
+		case errNotMeasured:
+			t.sub.notMeasured = true
 		default:
 			t.sub.failed = true
 			t.sub.Log(fmt.Sprintf("grader bug: %v", r))
@@ -61,13 +64,13 @@ func (t *recorderT) Run(name string, f func(testscript.T)) {
 	f(t.sub)
 }
 
-// outcome runs the script behind p and returns "passed", "failed" or
-// "skipped" with the script's log.
+// outcome runs the script behind p and returns "passed", "failed",
+// "skipped" or "not measured" with the script's log.
 func outcome(p testscript.Params) (status string, log string) {
 	top := &recorderT{}
 	func() {
 		defer func() {
-			if r := recover(); r != nil && r != errFailNow && r != errSkipNow {
+			if r := recover(); r != nil && r != errFailNow && r != errSkipNow && r != errNotMeasured {
 				top.failed = true
 				top.Log(fmt.Sprint(r))
 			}
@@ -79,6 +82,8 @@ func outcome(p testscript.Params) (status string, log string) {
 		return "failed", top.log.String()
 	case s.failed:
 		return "failed", s.log.String()
+	case s.notMeasured:
+		return "not measured", s.log.String()
 	case s.skipped:
 		return "skipped", s.log.String()
 	default:

@@ -64,7 +64,7 @@ func max0(i int) int { return max(i, 0) }
 type CheckStats struct {
 	Key, Title string
 	// Counts by outcome: Passed, Failed (failed or could not run),
-	// Skipped, and NotMeasured for any other outcome a record holds.
+	// Skipped, and NotMeasured (the check could not measure).
 	Passed, Failed, Skipped, NotMeasured int
 	// CommonReason is the most frequent reason of a failure, and
 	// ReasonCount how many failures gave it.
@@ -114,8 +114,10 @@ func checkStats(reports []*result.Report) []CheckStats {
 				}
 			case result.Skipped:
 				s.Skipped++
-			default:
+			case result.NotMeasured:
 				s.NotMeasured++
+			default:
+				s.Failed++ // an outcome this grader does not know: not a pass
 			}
 		}
 	}

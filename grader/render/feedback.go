@@ -22,6 +22,9 @@ func Feedback(w io.Writer, r *result.Report) error {
 	got, max := r.Score()
 	fmt.Fprintf(&b, "# Feedback for %s\n\n", mdHeading(r.Student))
 	fmt.Fprintf(&b, "**Total: %s / %s points**\n\n", result.Points(got), result.Points(max))
+	if note := result.NotMeasuredNote(r.NotMeasured()); note != "" {
+		fmt.Fprintf(&b, "%s: a check that cannot measure (no two free CPUs for a speed-up, a machine that got busy during its runs) has neither passed nor failed; see below.\n\n", strings.ToUpper(note[:1])+note[1:])
+	}
 	notRun := r.Error != ""
 	if notRun {
 		fmt.Fprintf(&b, "Your submission could not be graded, so none of the checks ran: %s\n\nFix this and submit again.\n\n", mdText(r.Error))
@@ -34,14 +37,22 @@ func Feedback(w io.Writer, r *result.Report) error {
 	}
 	for _, ex := range r.Exercises {
 		eg, em := ex.Score()
-		fmt.Fprintf(&b, "## %s (%s/%s points)\n\n", mdHeading(ex.Title), result.Points(eg), result.Points(em))
+		note := ""
+		if n := result.NotMeasuredNote(ex.NotMeasured()); n != "" && !notRun {
+			note = "; " + n
+		}
+		fmt.Fprintf(&b, "## %s (%s/%s points%s)\n\n", mdHeading(ex.Title), result.Points(eg), result.Points(em), note)
 		b.WriteString("| # | Check | Result | Points |\n|---|---|---|---|\n")
 		for _, c := range ex.Checks {
 			status := string(c.Status)
 			if notRun {
 				status = "not run"
 			}
-			fmt.Fprintf(&b, "| %s | %s | %s | %s/%s |\n", c.Number, mdCell(c.Title), status, result.Points(c.Score), result.Points(c.MaxScore))
+			pts := result.Points(c.Score) + "/" + result.Points(c.MaxScore)
+			if !c.Counted() && !notRun {
+				pts = "not counted (" + result.Points(c.MaxScore) + ")"
+			}
+			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", c.Number, mdCell(c.Title), status, pts)
 		}
 		b.WriteString("\n")
 		if notRun {
@@ -60,6 +71,10 @@ func Feedback(w io.Writer, r *result.Report) error {
 				continue
 			}
 			fmt.Fprintf(&b, "%s: %s\n\n", strings.ToUpper(string(c.Status[:1]))+string(c.Status[1:]), mdText(c.Reason))
+			if c.Status == result.NotMeasured {
+				fmt.Fprintf(&b, "This is not a failure: %s.\n\n", mdText(c.Scoring()))
+				continue
+			}
 			for _, f := range []struct{ label, value string }{
 				{"ran", c.Command}, {"input", c.Input},
 				{label(c.ExpectedLabel, "expected"), c.Expected}, {label(c.GotLabel, "got"), c.Got},

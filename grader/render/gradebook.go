@@ -11,9 +11,10 @@ import (
 )
 
 // Gradebook writes the class CSV: one row per student (sorted by id), one
-// column per check ("exercise/id") with the points earned, each
-// exercise's checks followed by its subtotal ("exercise/total"), then
-// total, max and notes. Every cell goes through Cell, so no student-controlled text is
+// column per check ("exercise/id") with the points earned ("not measured"
+// for a check the total leaves out until it is measured), each exercise's
+// checks followed by its subtotal ("exercise/total"), then total, max and
+// notes. Every cell goes through Cell, so no student-controlled text is
 // read as a formula.
 func Gradebook(w io.Writer, reports []*result.Report) error {
 	var cols []string
@@ -43,7 +44,9 @@ func Gradebook(w io.Writer, reports []*result.Report) error {
 		}
 		row := []string{Cell(r.Student), Cell(r.Source)}
 		for _, k := range cols {
-			if c, ok := by[k]; ok {
+			if c, ok := by[k]; ok && !c.Counted() {
+				row = append(row, "not measured")
+			} else if ok {
 				row = append(row, result.Points(c.Score))
 			} else if ex, ok := strings.CutSuffix(k, subtotal); ok {
 				row = append(row, exerciseTotal(r, ex))
@@ -55,6 +58,20 @@ func Gradebook(w io.Writer, reports []*result.Report) error {
 		notes := append([]string(nil), r.Notes...)
 		if r.Error != "" {
 			notes = append(notes, "error: "+r.Error)
+		}
+		if n, _ := r.NotMeasured(); n > 0 && r.Error == "" {
+			var which []string
+			for _, c := range r.Checks() {
+				if c.Status != result.NotMeasured {
+					continue
+				}
+				how := result.Points(c.MaxScore) + " points left out"
+				if c.Counted() {
+					how = "scored " + result.Points(c.Score) + " by its rule"
+				}
+				which = append(which, c.Exercise+"/"+c.ID+" ("+how+")")
+			}
+			notes = append(notes, "not measured: "+strings.Join(which, ", "))
 		}
 		row = append(row, result.Points(got), result.Points(max), Cell(strings.Join(notes, "; ")))
 		if err := cw.Write(row); err != nil {

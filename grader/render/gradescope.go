@@ -49,7 +49,9 @@ func gradescopeVisibility(v string) string {
 
 // Gradescope builds results.json for one report, per Gradescope's
 // specification: passed/failed status per test (skipped and errors are
-// failed with the reason in the output), text output, hidden checks
+// failed with the reason in the output; a check not measured scores what
+// its rule gives, failed unless that is its full points, with "not
+// measured" and the reason in the output), text output, hidden checks
 // visible after publication.
 //
 // Nothing a student may read before publication tells of a hidden check:
@@ -72,6 +74,9 @@ func Gradescope(r *result.Report) GradescopeResults {
 	} else {
 		head = append(head, fmt.Sprintf("Total: %s/%s points", result.Points(got), result.Points(max)))
 	}
+	if note := result.NotMeasuredNote(r.NotMeasured()); note != "" {
+		head = append(head, note+", neither passed nor failed: see the checks marked \"not measured\"")
+	}
 	head = append(head, r.Notes...)
 	if r.Error != "" {
 		head = append(head, "error: "+r.Error)
@@ -82,7 +87,7 @@ func Gradescope(r *result.Report) GradescopeResults {
 			Score: c.Score, MaxScore: c.MaxScore, Name: Text(c.Title), NameFormat: "text", Number: c.Number,
 			Tags: []string{c.Exercise}, Visibility: gradescopeVisibility(c.Visibility), Status: "failed",
 		}
-		if c.Status == result.Passed {
+		if c.Status == result.Passed || c.Status == result.NotMeasured && c.Score == c.MaxScore && c.Counted() {
 			t.Status = "passed"
 		}
 		t.Output = Text(checkDetails(c, true))
@@ -97,6 +102,9 @@ func visibleScore(r *result.Report) (got, max float64, hidden bool) {
 	for _, c := range r.Checks() {
 		if c.Visibility == "hidden" {
 			hidden = true
+			continue
+		}
+		if !c.Counted() {
 			continue
 		}
 		got += c.Score
@@ -135,6 +143,8 @@ func checkDetails(c result.Check, withLog bool) string {
 		b.WriteString("passed")
 	case result.Skipped:
 		b.WriteString("skipped: " + c.Reason)
+	case result.NotMeasured:
+		b.WriteString("not measured: " + c.Reason + "\n" + c.Scoring())
 	default:
 		b.WriteString(string(c.Status) + ": " + c.Reason)
 		for _, f := range []struct{ label, value string }{

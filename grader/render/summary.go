@@ -14,8 +14,8 @@ import (
 // check ordered by how many students it failed.
 func Summary(w io.Writer, reports []*result.Report) error {
 	type stat struct {
-		key, title  string
-		failed, all int
+		key, title               string
+		failed, notMeasured, all int
 	}
 	stats := map[string]*stat{}
 	var scores []float64
@@ -36,7 +36,11 @@ func Summary(w io.Writer, reports []*result.Report) error {
 				stats[k] = s
 			}
 			s.all++
-			if c.Status != result.Passed {
+			switch c.Status {
+			case result.Passed:
+			case result.NotMeasured:
+				s.notMeasured++
+			default:
 				s.failed++
 			}
 		}
@@ -72,9 +76,20 @@ func Summary(w io.Writer, reports []*result.Report) error {
 		}
 		return list[i].key < list[j].key
 	})
+	unmeasured := 0
+	for _, s := range list {
+		unmeasured += s.notMeasured
+	}
+	if unmeasured > 0 {
+		fmt.Fprintf(&b, "\nNot measured: %d check record(s), neither passed nor failed; on a quiet machine run \"grader grade -rerun unmeasured\" with the same submissions and -out to measure them.\n", unmeasured)
+	}
 	b.WriteString("\nChecks, most failed first:\n")
 	for _, s := range list {
-		fmt.Fprintf(&b, "  %3d/%-3d failed  %-28s %s\n", s.failed, s.all, s.key, Text(s.title))
+		more := ""
+		if s.notMeasured > 0 {
+			more = fmt.Sprintf(" (%d not measured)", s.notMeasured)
+		}
+		fmt.Fprintf(&b, "  %3d/%-3d failed  %-28s %s%s\n", s.failed, s.all, s.key, Text(s.title), more)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

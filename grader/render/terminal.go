@@ -82,6 +82,9 @@ func ExerciseFooter(ex *result.Exercise, st Style, brief bool) string {
 	}
 	got, max := ex.Score()
 	fmt.Fprintf(&b, "  %s  %s/%s points", bar(got, max, width), result.Points(got), result.Points(max))
+	if note := result.NotMeasuredNote(ex.NotMeasured()); note != "" {
+		fmt.Fprintf(&b, " (%s)", note)
+	}
 	if brief && !exercisePassed(ex) && st.CheckEx != "" {
 		fmt.Fprintf(&b, "  (the details: %s)", fmt.Sprintf(st.CheckEx, ex.Name))
 	}
@@ -100,6 +103,14 @@ func CheckLines(ck result.Check, st Style, brief bool) string {
 		return b.String()
 	case result.Skipped:
 		fmt.Fprintf(&b, "  %s %s  %s  skipped (%s)\n", st.c(yellow, ":|"), Text(ck.Title), st.c(yellow, pts), Text(ck.Reason))
+		return b.String()
+	case result.NotMeasured:
+		if !ck.Counted() {
+			pts = "-/" + result.Points(ck.MaxScore)
+		}
+		fmt.Fprintf(&b, "  %s %s  %s  not measured\n", st.c(yellow, ":|"), Text(ck.Title), st.c(yellow, pts))
+		fmt.Fprintf(&b, "     %s\n", indent(Text(ck.Reason), "     "))
+		fmt.Fprintf(&b, "     %s\n", Text(ck.Scoring()))
 		return b.String()
 	}
 	fmt.Fprintf(&b, "  %s %s  %s\n", st.c(red, ":("), Text(ck.Title), st.c(red, pts))
@@ -154,8 +165,11 @@ func Totals(r *result.Report, st Style) string {
 		}
 	}
 	later := ""
+	if note := result.NotMeasuredNote(r.NotMeasured()); note != "" {
+		later = "; " + note + ", not failed: run the check again when the machine is quieter"
+	}
 	if hidden > 0 {
-		later = fmt.Sprintf("; %d hidden check(s) (%s points) run when your work is graded", hidden, result.Points(hiddenPts))
+		later += fmt.Sprintf("; %d hidden check(s) (%s points) run when your work is graded", hidden, result.Points(hiddenPts))
 	}
 	if r.AllPassed() && total > 0 {
 		fmt.Fprintf(&b, "%s all visible checks pass, %s/%s points%s\n", st.c(bold, "Total:"), result.Points(got), result.Points(max), later)
@@ -173,7 +187,7 @@ func Totals(r *result.Report, st Style) string {
 func Next(r *result.Report, st Style) string {
 	for _, ex := range r.Exercises {
 		for _, c := range ex.Checks {
-			if c.Status == result.Passed || c.Status == result.Skipped {
+			if c.Status == result.Passed || c.Status == result.Skipped || c.Status == result.NotMeasured {
 				continue
 			}
 			s := fmt.Sprintf("%s, %q", ex.Name, c.Title)
@@ -189,9 +203,11 @@ func Next(r *result.Report, st Style) string {
 	return ""
 }
 
+// exercisePassed reports whether every check of ex passed or could not
+// measure: nothing in it is for the student to fix.
 func exercisePassed(ex *result.Exercise) bool {
 	for _, c := range ex.Checks {
-		if c.Status != result.Passed {
+		if c.Status != result.Passed && c.Status != result.NotMeasured {
 			return false
 		}
 	}

@@ -16,11 +16,26 @@ type Status string
 
 // The outcomes. Error means the grader could not run the check at all (for
 // example the program did not build); it scores zero like Failed.
+// NotMeasured means the check could not measure what it grades (no two
+// free CPUs for a speed-up, a machine that got busy during the runs): it
+// is neither passed nor failed, and scores by the check's rule (see
+// Check.Unmeasured).
 const (
-	Passed  Status = "passed"
-	Failed  Status = "failed"
-	Skipped Status = "skipped"
-	Error   Status = "error"
+	Passed      Status = "passed"
+	Failed      Status = "failed"
+	Skipped     Status = "skipped"
+	Error       Status = "error"
+	NotMeasured Status = "not measured"
+)
+
+// The rules a check declares ("# unmeasured: RULE") for scoring a "not
+// measured" outcome: Excluded keeps the check out of the total, points and
+// maximum alike, until a later run measures it; Full gives its points;
+// Zero gives none, out of its points.
+const (
+	Excluded = "excluded"
+	Full     = "full"
+	Zero     = "zero"
 )
 
 // Check is the record of one check in one run.
@@ -53,9 +68,12 @@ type Check struct {
 	// FailureHint is the hint for this very failure, when the check has
 	// one: a "# hint-if:" of the check that matches it, or a "# hint:" in
 	// the comment of the failing part of the script.
-	FailureHint string        `json:"failure_hint,omitempty"`
-	Started     time.Time     `json:"started,omitzero"` // when the check started to run
-	Duration    time.Duration `json:"duration_ns"`
+	FailureHint string `json:"failure_hint,omitempty"`
+	// Unmeasured is the check's rule for a not-measured outcome (Excluded,
+	// Full or Zero), set when Status is NotMeasured.
+	Unmeasured string        `json:"unmeasured,omitempty"`
+	Started    time.Time     `json:"started,omitzero"` // when the check started to run
+	Duration   time.Duration `json:"duration_ns"`
 }
 
 // Exercise is the record of one exercise: its checks in order.
@@ -74,13 +92,37 @@ type Exercise struct {
 	BuildError string `json:"build_error,omitempty"`
 }
 
-// Score returns the points earned and the points available.
+// Counted reports whether the check counts in the total: every check
+// except one that was not measured and whose rule excludes it until it is.
+func (c *Check) Counted() bool {
+	return c.Status != NotMeasured || c.Unmeasured == Full || c.Unmeasured == Zero
+}
+
+// Score returns the points earned and the points available, without the
+// checks that do not count (see Check.Counted).
 func (e *Exercise) Score() (got, max float64) {
 	for _, c := range e.Checks {
+		if !c.Counted() {
+			continue
+		}
 		got += c.Score
 		max += c.MaxScore
 	}
 	return got, max
+}
+
+// NotMeasured returns how many checks were not measured, and the points of
+// those of them that the total leaves out until they are.
+func (e *Exercise) NotMeasured() (checks int, excluded float64) {
+	for _, c := range e.Checks {
+		if c.Status == NotMeasured {
+			checks++
+			if !c.Counted() {
+				excluded += c.MaxScore
+			}
+		}
+	}
+	return checks, excluded
 }
 
 // Report is everything graded for one student (or one working tree).
@@ -108,6 +150,17 @@ func (r *Report) Score() (got, max float64) {
 		max += m
 	}
 	return got, max
+}
+
+// NotMeasured returns how many checks were not measured over all
+// exercises, and the points the total leaves out until they are.
+func (r *Report) NotMeasured() (checks int, excluded float64) {
+	for i := range r.Exercises {
+		n, p := r.Exercises[i].NotMeasured()
+		checks += n
+		excluded += p
+	}
+	return checks, excluded
 }
 
 // Checks returns every check of every exercise, in order.
@@ -153,3 +206,38 @@ func ReadFile(path string) (*Report, error) {
 
 // Points formats a score without a needless ".0".
 func Points(p float64) string { return fmt.Sprintf("%g", p) }
+
+// Scoring says how a not-measured check counts, for the reports: "left
+// out of the total until it is measured", or what its rule gave.
+func (c *Check) Scoring() string {
+	switch c.Unmeasured {
+	case Full:
+		return "the check's rule gives it its full points (" + Points(c.MaxScore) + ") when it cannot measure"
+	case Zero:
+		return "the check's rule gives no points when it cannot measure"
+	}
+	return PointsWord(c.MaxScore) + " left out of the total (and of the maximum) until it is measured"
+}
+
+// PointsWord is "1 point" or "N points".
+func PointsWord(p float64) string {
+	if p == 1 {
+		return "1 point"
+	}
+	return Points(p) + " points"
+}
+
+// NotMeasuredNote is what a total adds when checks were not measured:
+// "3 points not measured" for points left out of it, "1 check not measured"
+// when its rule scored it anyway; "" when every check measured.
+func NotMeasuredNote(checks int, excluded float64) string {
+	switch {
+	case checks == 0:
+		return ""
+	case excluded > 0:
+		return PointsWord(excluded) + " not measured"
+	case checks == 1:
+		return "1 check not measured"
+	}
+	return fmt.Sprintf("%d checks not measured", checks)
+}

@@ -46,6 +46,10 @@ type Runner struct {
 	// Observer, when set, hears of each step as it happens, so that a
 	// report can be shown while the checks run.
 	Observer Observer
+	// Passed names checks ("exercise/id") that passed in an earlier run
+	// of the same work: a check that needs one of them runs without it.
+	// grade -rerun sets it to re-run single checks.
+	Passed map[string]bool
 
 	uidBase int // job slot N's student code runs as uidBase+N (see New); 0: no switch
 }
@@ -120,6 +124,11 @@ func (r *Runner) Exercise(ctx context.Context, kit, src string, number int, ex *
 		}
 	}
 	passed := map[string]bool{}
+	for k := range r.Passed {
+		if name, id, ok := strings.Cut(k, "/"); ok && name == ex.Name {
+			passed[id] = true
+		}
+	}
 	for i, c := range checks {
 		cr := NewRecord(ex, number, i+1, c)
 		var missing []string
@@ -149,6 +158,12 @@ func (r *Runner) Exercise(ctx context.Context, kit, src string, number int, ex *
 		if cr.Status == result.Passed {
 			cr.Score = c.Points
 			passed[c.ID] = true
+		}
+		if cr.Status == result.NotMeasured {
+			cr.Unmeasured = c.Unmeasured
+			if cr.Unmeasured == result.Full {
+				cr.Score = c.Points
+			}
 		}
 		rec.Checks = append(rec.Checks, cr)
 		if r.Observer != nil {
@@ -295,6 +310,7 @@ func (r *Runner) runCheck(ctx context.Context, ex *spec.Exercise, c *spec.Check,
 	cmd.Stdout = &stdout
 	cmd.Stderr = &capBuffer{b: &stderr, limit: logCap}
 	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "TMPDIR=" + dir}, sandbox.PassThrough()...)
+	cmd.Env = append(cmd.Env, checkrun.TestEnv()...)
 	cmd.SysProcAttr = sandbox.RunnerAttr()
 	cmd.WaitDelay = 2 * time.Second
 	defer hold(c.Exclusive)()
@@ -340,6 +356,18 @@ func (r *Runner) runCheck(ctx context.Context, ex *spec.Exercise, c *spec.Check,
 		return
 	}
 	cr.Status = result.Status(res.Status)
+	switch cr.Status {
+	case result.Passed, result.Failed, result.Skipped:
+	case result.NotMeasured:
+		cr.Reason = oneLineText(res.Reason)
+		if cr.Reason == "" {
+			cr.Reason = "the check could not measure"
+		}
+		cr.Log = capText(cleanLog(res.Log), logCap)
+	default:
+		r.fail(cr, fmt.Sprintf("the check runner answered the unknown outcome %q", res.Status))
+		return
+	}
 	if res.Status == "failed" {
 		cr.Log = capText(cleanLog(res.Log), logCap)
 		f := explain(res.Log, readScript(c.Script), ex.Binary)
@@ -383,6 +411,11 @@ func (r *Runner) runCheck(ctx context.Context, ex *spec.Exercise, c *spec.Check,
 	if res.Killed > 0 && cr.Status == result.Passed {
 		cr.Log = fmt.Sprintf("note: %d process(es) left behind were killed after the check", res.Killed)
 	}
+}
+
+// oneLineText puts s on one line.
+func oneLineText(s string) string {
+	return strings.Join(strings.Fields(s), " ")
 }
 
 // programOutput leaves out of a program's captured output the lines the

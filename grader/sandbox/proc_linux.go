@@ -35,14 +35,17 @@ func parseStat(data []byte) (Proc, error) {
 		return Proc{}, fmt.Errorf("malformed stat pid: %w", err)
 	}
 	f := bytes.Fields(data[close+1:])
-	// f[0]=state f[1]=ppid ... f[11]=utime f[12]=stime
-	if len(f) < 13 {
+	// f[0]=state f[1]=ppid ... f[11]=utime f[12]=stime f[13]=cutime f[14]=cstime
+	if len(f) < 15 {
 		return Proc{}, fmt.Errorf("short stat line")
 	}
 	ppid, _ := strconv.Atoi(string(f[1]))
 	ut, _ := strconv.ParseInt(string(f[11]), 10, 64)
 	st, _ := strconv.ParseInt(string(f[12]), 10, 64)
-	return Proc{PID: pid, PPID: ppid, State: f[0][0], CPU: time.Duration(ut+st) * clockTick, Comm: string(data[open+1 : close])}, nil
+	cut, _ := strconv.ParseInt(string(f[13]), 10, 64)
+	cst, _ := strconv.ParseInt(string(f[14]), 10, 64)
+	return Proc{PID: pid, PPID: ppid, State: f[0][0], CPU: time.Duration(ut+st) * clockTick,
+		Reaped: time.Duration(cut+cst) * clockTick, Comm: string(data[open+1 : close])}, nil
 }
 
 // All lists every process on the machine.

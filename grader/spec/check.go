@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/poolschool/poolschool/grader/result"
 )
 
 // Visibility says who sees a check.
@@ -46,11 +48,16 @@ type Check struct {
 	// TEXT"): the report shows the first whose pattern matches what the
 	// failure says, instead of the first level.
 	HintsIf   []HintIf
-	Ungraded  bool   // allowed to pass on the untouched starter
-	Exclusive bool   // runs alone: no other check or build of the grader at the same time
-	Output    int64  // output cap per stream in bytes
-	Memory    int64  // address-space limit per process in bytes
-	Script    []byte // the whole file, as testscript will read it
+	Ungraded  bool  // allowed to pass on the untouched starter
+	Exclusive bool  // runs alone: no other check or build of the grader at the same time
+	Output    int64 // output cap per stream in bytes
+	Memory    int64 // address-space limit per process in bytes
+	// Unmeasured is how a "not measured" outcome scores ("# unmeasured:
+	// excluded|full|zero"): result.Excluded (the default) keeps the check
+	// out of the total until it is measured, result.Full gives its points,
+	// result.Zero none.
+	Unmeasured string
+	Script     []byte // the whole file, as testscript will read it
 }
 
 // HintIf is a hint for the failures that Pattern matches.
@@ -96,7 +103,7 @@ func Parse(path string, data []byte) (*Check, error) {
 	c := &Check{
 		ID: id, Slug: id[3:], File: path, Script: data,
 		Timeout: DefaultTimeout, Visibility: Visible,
-		Output: DefaultOutput, Memory: DefaultMemory,
+		Output: DefaultOutput, Memory: DefaultMemory, Unmeasured: result.Excluded,
 	}
 	seen := map[string]int{}
 	sc := bufio.NewScanner(bytes.NewReader(data))
@@ -215,8 +222,15 @@ func (c *Check) set(key, val string) error {
 		} else {
 			c.Memory = n
 		}
+	case "unmeasured":
+		switch val {
+		case result.Excluded, result.Full, result.Zero:
+			c.Unmeasured = val
+		default:
+			return fmt.Errorf("unmeasured %q is not excluded, full or zero (how a check that could not measure scores)", val)
+		}
 	default:
-		return fmt.Errorf("unknown header key %q; the keys are title, points, needs, timeout, visibility, hint, hint-if, ungraded, exclusive, output, memory", key)
+		return fmt.Errorf("unknown header key %q; the keys are title, points, needs, timeout, visibility, hint, hint-if, ungraded, exclusive, output, memory, unmeasured", key)
 	}
 	return nil
 }

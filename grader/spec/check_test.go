@@ -13,13 +13,13 @@ import (
 )
 
 func TestParse(t *testing.T) {
-	good := "# title: says hello\n# points: 2.5\n# needs: 01-builds, other\n# timeout: 5s\n# visibility: hidden\n# hint: one\n# hint: two\n# output: 64KiB\n# memory: 256MiB\n# exclusive\n\n# phase\nexec $PROG\n"
+	good := "# title: says hello\n# points: 2.5\n# needs: 01-builds, other\n# timeout: 5s\n# visibility: hidden\n# hint: one\n# hint: two\n# output: 64KiB\n# memory: 256MiB\n# exclusive\n# unmeasured: full\n\n# phase\nexec $PROG\n"
 	c, err := Parse("x/02-hello.txtar", []byte(good))
 	require.NoError(t, err)
 	want := &Check{
 		ID: "02-hello", Slug: "hello", File: "x/02-hello.txtar", Title: "says hello", Points: 2.5,
 		Needs: []string{"01-builds", "other"}, Timeout: 5 * time.Second, Visibility: Hidden,
-		Hints: []string{"one", "two"}, Output: 64 << 10, Memory: 256 << 20, Exclusive: true,
+		Hints: []string{"one", "two"}, Output: 64 << 10, Memory: 256 << 20, Exclusive: true, Unmeasured: "full",
 	}
 	require.Empty(t, cmp.Diff(want, c, cmpopts.IgnoreFields(Check{}, "Script")), "Parse (-want +got)")
 }
@@ -54,6 +54,8 @@ func TestParseErrors(t *testing.T) {
 		{"bad size", "x/01-a.txtar", "# title: t\n# points: 1\n# output: lots\n", "x/01-a.txtar:3: output \"lots\""},
 		{"bad ungraded", "x/01-a.txtar", "# title: t\n# points: 1\n# ungraded: maybe\n", "x/01-a.txtar:3: ungraded takes no value"},
 		{"bad exclusive", "x/01-a.txtar", "# title: t\n# points: 1\n# exclusive: alone\n", "x/01-a.txtar:3: exclusive takes no value"},
+		{"bad unmeasured", "x/01-a.txtar", "# title: t\n# points: 1\n# unmeasured: half\n", "x/01-a.txtar:3: unmeasured \"half\" is not excluded, full or zero"},
+		{"empty unmeasured", "x/01-a.txtar", "# title: t\n# points: 1\n# unmeasured:\n", "x/01-a.txtar:3: unmeasured \"\" is not excluded, full or zero"},
 		{"hint-if without =>", "x/01-a.txtar", "# title: t\n# points: 1\n# hint-if: seconds\n", "x/01-a.txtar:3: hint-if \"seconds\" is not \"REGEXP => hint\""},
 		{"hint-if bad pattern", "x/01-a.txtar", "# title: t\n# points: 1\n# hint-if: ( => x\n", "x/01-a.txtar:3: hint-if pattern \"(\":"},
 	}

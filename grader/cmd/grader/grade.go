@@ -39,13 +39,16 @@ type grading struct {
 	// nil shows nothing.
 	progress *progress
 	class    *class // the roster, the deadline and the class view
+	// rerun, for grade -rerun unmeasured, holds per student id the earlier
+	// record whose not-measured checks run again; nil grades in full.
+	rerun map[string]*rerunPlan
 }
 
 // cmdGrade grades a class folder of submissions, or one submission, and
 // writes per-student records, feedback.md and results.json, and the class
 // gradebook, JUnit XML and summary.
 func cmdGrade(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("grade", "[-kit DIR] [-out DIR] [-jobs N] [-ex NAME] [-id ID] [-results-json FILE] [-roster FILE] [-deadline TIME [-late-penalty RULE]] SUBMISSIONS", stderr)
+	fs := newFlags("grade", "[-kit DIR] [-out DIR] [-jobs N] [-ex NAME] [-id ID] [-results-json FILE] [-roster FILE] [-deadline TIME [-late-penalty RULE]] [-rerun unmeasured] SUBMISSIONS", stderr)
 	kitDir := fs.String("kit", ".", "the instructor's kit (with solutions and hidden checks)")
 	outDir := fs.String("out", "grades", "folder for the results")
 	jobs := fs.Int("jobs", 1, "submissions graded in parallel")
@@ -54,9 +57,20 @@ func cmdGrade(args []string, stdout, stderr io.Writer) int {
 	resultsJSON := fs.String("results-json", "", "single submission only: also write Gradescope's results.json here")
 	forcedID := fs.String("id", "", "single submission only: grade it as this student id, replacing that student's record")
 	maxTimeout := fs.Duration("max-timeout", 0, "cap every check's time limit (for quick trial runs)")
+	rerun := fs.String("rerun", "", "\"unmeasured\": run again only the checks of -out's records that were not measured, on the same SUBMISSIONS, and rebuild the class files")
 	classOpts := addClassFlags(fs)
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return exitCode(err, stderr)
+	}
+	if *rerun != "" {
+		switch {
+		case *rerun != rerunUnmeasured:
+			return exitCode(usageErr("-rerun %q: the one kind of check to run again is \"unmeasured\"", *rerun), stderr)
+		case *resultsJSON != "" || *exName != "":
+			return exitCode(usageErr("-rerun unmeasured re-runs the records of -out with the exercises they hold; leave out -results-json and -ex"), stderr)
+		case *classOpts.roster != "" || *classOpts.deadline != "" || *classOpts.penalty != "":
+			return exitCode(usageErr("-rerun unmeasured keeps the roster, deadline and penalty of the first run; leave out -roster, -deadline and -late-penalty"), stderr)
+		}
 	}
 	if fs.NArg() != 1 {
 		return exitCode(usageErr("name one class folder or one submission, like \"grader grade -out grades submissions/\""), stderr)
@@ -97,10 +111,26 @@ func cmdGrade(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return exitCode(err, stderr)
 	}
+	var plans map[string]*rerunPlan
+	var unchanged []string
+	if *rerun != "" {
+		if subs, plans, unchanged, err = planReruns(out, subs); err != nil {
+			return exitCode(err, stderr)
+		}
+		if len(subs) == 0 {
+			fmt.Fprintf(stdout, "rerun: no record in %s has a check not measured; nothing to run\n", *outDir)
+			return 0
+		}
+		// Records of one exercise were graded with -ex, which takes a
+		// bare upload of that exercise's files: so is the rerun.
+		*exName = oneExercise(plans)
+	}
 	prog := newProgress(stderr)
 	defer prog.finish()
 	prog.preparing()
-	problems = append(problems, cl.assign(subs, ids)...)
+	if plans == nil {
+		problems = append(problems, cl.assign(subs, ids)...)
+	}
 	g, cleanup, err := prepare(*kitDir, *exName, *outDir, *uidBase)
 	if err != nil {
 		prog.finish()
@@ -109,6 +139,7 @@ func cmdGrade(args []string, stdout, stderr io.Writer) int {
 	defer cleanup()
 	g.progress = prog
 	g.class = cl
+	g.rerun = plans
 	capTimeouts(g.exs, *maxTimeout)
 	if err := ids.WriteFile(filepath.Join(g.out, submission.IDFile)); err != nil {
 		return exitCode(err, stderr)
@@ -124,6 +155,8 @@ func cmdGrade(args []string, stdout, stderr io.Writer) int {
 	_ = sandbox.BecomeSubreaper()
 	prog.start(len(subs))
 	reports := make([]*result.Report, len(subs))
+	var measured, still int
+	var countMu sync.Mutex
 	var wg sync.WaitGroup
 	next := make(chan int)
 	for slot := 0; slot < *jobs; slot++ {
@@ -133,6 +166,19 @@ func cmdGrade(args []string, stdout, stderr io.Writer) int {
 			for i := range next {
 				prog.begin(slot, subs[i].ID)
 				r := g.gradeOne(ctx, subs[i], slot)
+				if p := plans[subs[i].ID]; p != nil {
+					if r.Error != "" {
+						prog.println(fmt.Sprintf("grader: rerun of %s: %s; its record is unchanged", r.Student, r.Error))
+						reports[i] = p.old
+						prog.done(slot, p.old)
+						continue
+					}
+					m, s := p.merge(r)
+					countMu.Lock()
+					measured, still = measured+m, still+s
+					countMu.Unlock()
+					r = p.old
+				}
 				reports[i] = r
 				if err := g.writeStudent(r); err != nil {
 					prog.println(fmt.Sprintf("grader: writing results of %s: %v", r.Student, err))
@@ -154,7 +200,7 @@ func cmdGrade(args []string, stdout, stderr io.Writer) int {
 	if ctx.Err() != nil {
 		return exitCode(fmt.Errorf("interrupted; the results written so far are in %s", g.out), stderr)
 	}
-	if !single {
+	if !single && plans == nil {
 		if err := writeLines(filepath.Join(g.out, "class-notes.txt"), problems); err != nil {
 			return exitCode(err, stderr)
 		}
@@ -172,6 +218,10 @@ func cmdGrade(args []string, stdout, stderr io.Writer) int {
 		if err := writeWith(*resultsJSON, func(w io.Writer) error { return render.WriteGradescope(w, reports[0]) }); err != nil {
 			return exitCode(err, stderr)
 		}
+	}
+	if plans != nil {
+		fmt.Fprintf(stdout, "rerun: %d check(s) not measured before, of %d student(s): %d now measured, %d still not measured; %d student(s) had none to run\n",
+			measured+still, len(subs), measured, still, len(unchanged))
 	}
 	fmt.Fprintf(stdout, "graded %d submission(s) in %s; the class has %d graded student(s)\n", len(subs), time.Since(start).Round(100*time.Millisecond), len(all))
 	fmt.Fprintf(stdout, "results: %s (gradebook.csv, junit.xml, summary.txt, students/<id>/)\n", g.out)
@@ -359,9 +409,12 @@ func (g *grading) gradeOne(ctx context.Context, s submission.Submission, slot in
 	if len(x.Uncommitted) > 0 {
 		rep.Notes = append(rep.Notes, "uncommitted changes were not graded (a git submission is graded as committed): "+strings.Join(x.Uncommitted, ", "))
 	}
-	if err := g.class.graded(g.out, s, x, rep); err != nil {
-		rep.Error = err.Error()
-		return rep
+	plan := g.rerun[s.ID]
+	if plan == nil {
+		if err := g.class.graded(g.out, s, x, rep); err != nil {
+			rep.Error = err.Error()
+			return rep
+		}
 	}
 	copyDir := filepath.Join(dir, "kit")
 	if err := kit.CopyTree(g.base, copyDir, nil); err != nil {
@@ -379,7 +432,12 @@ func (g *grading) gradeOne(ctx context.Context, s submission.Submission, slot in
 		rep.Error = "hashing the files graded: " + err.Error()
 		return rep
 	}
-	if err := g.class.keep(g.out, s.ID, copyDir, g.exs); err != nil {
+	if plan != nil {
+		if err := plan.sameWork(g.out, s.ID, copyDir, x.Commit, here.FilesSHA256, g.exs); err != nil {
+			rep.Error = err.Error()
+			return rep
+		}
+	} else if err := g.class.keep(g.out, s.ID, copyDir, g.exs); err != nil {
 		rep.Error = err.Error()
 		return rep
 	}
@@ -391,7 +449,14 @@ func (g *grading) gradeOne(ctx context.Context, s submission.Submission, slot in
 	r := g.runner.Slot(slot, run)
 	r.Observer = g.progress.observer(slot)
 	for i, ex := range g.exs {
-		rep.Exercises = append(rep.Exercises, r.Exercise(ctx, copyDir, kit.Exercises, i+1, ex, ex.Checks))
+		checks := ex.Checks
+		if plan != nil {
+			r.Passed = map[string]bool{}
+			if checks = plan.checks(ex, r.Passed); len(checks) == 0 {
+				continue
+			}
+		}
+		rep.Exercises = append(rep.Exercises, r.Exercise(ctx, copyDir, kit.Exercises, i+1, ex, checks))
 	}
 	return rep
 }

@@ -72,7 +72,7 @@ func cmdHint(args []string, stdout io.Writer) error {
 			}
 			exRec = &last.Exercises[i]
 			for j, rc := range e.Checks {
-				if rc.Status != result.Passed && rc.Status != result.Skipped {
+				if rc.Status != result.Passed && rc.Status != result.Skipped && rc.Status != result.NotMeasured {
 					c, rec = ex.Check(rc.ID), &exRec.Checks[j]
 					break
 				}

@@ -123,7 +123,7 @@ func cmdWatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // watchStatus says which check to fix first and how far its hints went.
 func watchStatus(k *kit.Kit, ex *spec.Exercise, rep *result.Report) string {
 	for _, c := range rep.Checks() {
-		if c.Status == result.Passed || c.Status == result.Skipped {
+		if c.Status == result.Passed || c.Status == result.Skipped || c.Status == result.NotMeasured {
 			continue
 		}
 		seen := hintLevel(k, ex.Name, c.ID)
