@@ -92,9 +92,27 @@ func Scan(dir string, known *IDMap) (subs []Submission, problems []string, err e
 	if err != nil {
 		return nil, nil, fmt.Errorf("reading the class folder: %w", err)
 	}
-	names := make([]string, 0, len(entries))
+	paths := make([]string, 0, len(entries))
 	for _, e := range entries {
-		names = append(names, e.Name())
+		paths = append(paths, filepath.Join(dir, e.Name()))
+	}
+	return ScanPaths(paths, known)
+}
+
+// ScanPaths is Scan over a list of entries, which may sit in different
+// folders (a Canvas download's students gathered elsewhere, and the
+// download's other entries where they are); no two may have the same
+// name.
+func ScanPaths(paths []string, known *IDMap) (subs []Submission, problems []string, err error) {
+	at := map[string]string{} // entry name → its path
+	names := make([]string, 0, len(paths))
+	for _, p := range paths {
+		n := filepath.Base(p)
+		if _, dup := at[n]; dup {
+			return nil, nil, fmt.Errorf("two entries are named %s: %s and %s", ShowName(n), at[n], p)
+		}
+		at[n] = p
+		names = append(names, n)
 	}
 	sort.Strings(names)
 	said := map[string]string{} // entry → the problem with it
@@ -104,7 +122,7 @@ func Scan(dir string, known *IDMap) (subs []Submission, problems []string, err e
 			said[n] = fmt.Sprintf("%s: skipped, hidden entry", ShowName(n))
 			continue
 		}
-		p := filepath.Join(dir, n)
+		p := at[n]
 		kind, err := KindOf(p)
 		if err != nil {
 			said[n] = fmt.Sprintf("%s: skipped, %v", ShowName(n), err)

@@ -92,27 +92,52 @@ func (f classFlags) setup(out string, stderr io.Writer) (*class, error) {
 	return c, nil
 }
 
-// stage returns the class folder to grade: p itself, or, when p is an
-// unpacked Canvas bulk download, a folder of one entry per student
-// gathered from it.
-func (c *class) stage(p string) (string, error) {
-	entries, ok := submission.CanvasLayout(p)
+// stage reads the class folder p as an unpacked Canvas bulk download when
+// it is one: the students' files are gathered into one entry per student
+// in a folder of its own, and the download's other entries stay where
+// they are. It returns the entries to grade, and a line for each entry
+// skipped; entries is nil when p is not a Canvas download.
+func (c *class) stage(p string) (entries, problems []string, err error) {
+	if fi, err := os.Stat(filepath.Join(p, kit.Exercises)); err == nil && fi.IsDir() {
+		return nil, nil, nil // one student's kit
+	}
+	students, others, ok := submission.CanvasLayout(p)
 	if !ok {
-		return p, nil
+		return nil, nil, nil
 	}
 	dir, err := os.MkdirTemp("", "poolschool-canvas-")
 	if err != nil {
-		return "", err
+		return nil, nil, err
 	}
 	c.staged = dir
-	if err := submission.StageCanvas(entries, dir); err != nil {
-		return "", err
+	if err := submission.StageCanvas(students, dir); err != nil {
+		return nil, nil, err
 	}
 	c.lmsLate = map[string]bool{}
-	for _, e := range entries {
+	named := map[string]bool{}
+	for _, e := range students {
 		c.lmsLate[e.Name] = e.Late
+		named[e.Name] = true
+		entries = append(entries, filepath.Join(dir, e.Name))
 	}
-	return dir, nil
+	for _, n := range others {
+		path := filepath.Join(p, n)
+		fi, err := os.Lstat(path)
+		switch {
+		case err != nil:
+			return nil, nil, err
+		case named[n]:
+			problems = append(problems, fmt.Sprintf("%s: skipped, the Canvas files of a student are graded under that name; rename it to grade it too", submission.ShowName(n)))
+			continue
+		case !strings.HasPrefix(n, ".") && fi.Mode().IsRegular():
+			if _, err := submission.KindOf(path); err != nil {
+				problems = append(problems, fmt.Sprintf("%s: skipped, neither a student's file of the Canvas download (named like rosscarol_123_456_main.go) nor a submission (a folder, a git repository, a .zip or a .tar.gz); move it out of the folder if it is not a student's work, or rename it", submission.ShowName(n)))
+				continue
+			}
+		}
+		entries = append(entries, path)
+	}
+	return entries, problems, nil
 }
 
 func (c *class) cleanup() {

@@ -77,7 +77,7 @@ func cmdGrade(args []string, stdout, stderr io.Writer) int {
 		return exitCode(err, stderr)
 	}
 	defer cl.cleanup()
-	classDir, err := cl.stage(fs.Arg(0))
+	canvas, skipped, err := cl.stage(fs.Arg(0))
 	if err != nil {
 		return exitCode(err, stderr)
 	}
@@ -93,10 +93,11 @@ func cmdGrade(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return exitCode(err, stderr)
 	}
-	subs, problems, single, err := findSubmissions(classDir, *resultsJSON != "", ids, *forcedID, filepath.Join(*outDir, submission.IDFile))
+	subs, problems, single, err := findSubmissions(fs.Arg(0), canvas, *resultsJSON != "", ids, *forcedID, filepath.Join(*outDir, submission.IDFile))
 	if err != nil {
 		return exitCode(err, stderr)
 	}
+	problems = append(skipped, problems...)
 	prog := newProgress(stderr)
 	defer prog.finish()
 	prog.preparing()
@@ -242,7 +243,18 @@ func capTimeouts(exs []*spec.Exercise, d time.Duration) {
 // map, stored at idFile), recording the ids it gives there. With one set,
 // p is always a single submission (Gradescope's upload folder holds just
 // the files a student uploaded). forced is the -id of a single submission.
-func findSubmissions(p string, one bool, ids *submission.IDMap, forced, idFile string) (subs []submission.Submission, problems []string, single bool, err error) {
+// canvas, when p is a Canvas download, lists the entries stage made of it.
+func findSubmissions(p string, canvas []string, one bool, ids *submission.IDMap, forced, idFile string) (subs []submission.Submission, problems []string, single bool, err error) {
+	if canvas != nil {
+		if forced != "" {
+			return nil, nil, false, usageErr("-id names the student of one submission; the ids of a class folder's entries are kept in %s", idFile)
+		}
+		subs, problems, err = submission.ScanPaths(canvas, ids)
+		if err == nil && len(subs) == 0 {
+			err = fmt.Errorf("%s holds no submissions (folders, git repositories, .zip or .tar.gz files, or a Canvas download's files)", p)
+		}
+		return subs, problems, false, err
+	}
 	kind, err := submission.KindOf(p)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil, false, usageErr("%s: no such file or folder; name a class folder or one submission", p)
