@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -31,20 +32,91 @@ const (
 	similarityFile = "similarity.csv" // pairs of unusually alike submissions
 	reportFile     = "report.html"    // the class report
 	submittedDir   = "submitted"      // students/<id>/submitted/<exercise>/: the Go files graded, for similarity
+	classFile      = "class.json"     // the deadline and late penalty the class is graded against
 )
 
 // classFlags are grade's flags about the class as a whole: who is in it,
 // when the work was due and what lateness costs.
 type classFlags struct {
 	roster, deadline, penalty *string
+	change                    *bool
 }
 
 func addClassFlags(fs *flag.FlagSet) classFlags {
 	return classFlags{
 		roster:   fs.String("roster", "", "the class list, a CSV with the columns id, name, email, sis_id (header required)"),
-		deadline: fs.String("deadline", "", "grade git submissions at their last commit before this time, like 2026-12-01T23:59Z, and mark later work late"),
+		deadline: fs.String("deadline", "", "grade git submissions at their last commit before this time, like 2026-12-01T23:59Z, and mark later work late; the results folder keeps it for later runs"),
 		penalty:  fs.String("late-penalty", "", "with -deadline: points taken from late work, like 10%/day or 2%/hour of the points available"),
+		change:   fs.Bool("change-deadline", false, "replace the deadline and late penalty the results folder keeps with -deadline and -late-penalty (none without them); the run must grade the whole class"),
 	}
+}
+
+// dueRule is the deadline and late-penalty rule of a class, as the
+// results folder keeps them in class.json: every run over the folder,
+// a regrade of one student too, grades against them.
+type dueRule struct {
+	Deadline time.Time `json:"deadline,omitzero"`
+	Penalty  string    `json:"late_penalty,omitempty"` // the rule as -late-penalty writes it: "10%/day"
+}
+
+func (d dueRule) String() string {
+	if d.Deadline.IsZero() {
+		return "no deadline"
+	}
+	s := "-deadline " + d.Deadline.UTC().Format("2006-01-02T15:04Z")
+	if d.Penalty != "" {
+		s += " -late-penalty " + d.Penalty
+	}
+	return s
+}
+
+// keptRule reads the rule the results folder out keeps. A folder written
+// before class.json was kept has it in its students' deadline.json. ok is
+// false when the folder has graded no one yet.
+func keptRule(out string) (d dueRule, ok bool, err error) {
+	path := filepath.Join(out, classFile)
+	data, err := os.ReadFile(path)
+	if err == nil {
+		if err := json.Unmarshal(data, &d); err != nil {
+			return d, false, fmt.Errorf("%s is not a class's deadline (%v); repair it, or grade the whole class again with -change-deadline", path, err)
+		}
+		return d, true, nil
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return d, false, err
+	}
+	records, _ := filepath.Glob(filepath.Join(out, "students", "*", "record.json"))
+	if len(records) == 0 {
+		return d, false, nil
+	}
+	slices.Sort(records)
+	for _, r := range records {
+		st, err := deadline.ReadFile(filepath.Join(filepath.Dir(r), deadline.File))
+		if err != nil || st.Deadline.IsZero() {
+			continue
+		}
+		d.Deadline = st.Deadline
+		if st.Rule != nil {
+			unit := "hour"
+			if st.Rule.Per == 24*time.Hour {
+				unit = "day"
+			}
+			d.Penalty = fmt.Sprintf("%g%%/%s", st.Rule.Percent, unit)
+		}
+		break
+	}
+	return d, true, nil
+}
+
+// recordedStudents lists the students the results folder out has graded.
+func recordedStudents(out string) []string {
+	records, _ := filepath.Glob(filepath.Join(out, "students", "*", "record.json"))
+	var ids []string
+	for _, r := range records {
+		ids = append(ids, filepath.Base(filepath.Dir(r)))
+	}
+	slices.Sort(ids)
+	return ids
 }
 
 // class is what the class flags set up for one grade run.
@@ -53,6 +125,8 @@ type class struct {
 	rosterPath string
 	deadline   time.Time
 	rule       *deadline.Penalty
+	due        dueRule         // deadline and rule, as class.json keeps them
+	changeDue  bool            // -change-deadline: the run replaces the rule the folder keeps
 	lmsLate    map[string]bool // entries of a Canvas download that Canvas marked late
 	staged     string          // a class folder gathered from a Canvas download; "" when none
 	stderr     io.Writer       // for warnings about adjustments.csv
@@ -83,13 +157,73 @@ func (f classFlags) setup(out string, stderr io.Writer) (*class, error) {
 		if c.deadline.IsZero() {
 			return nil, usageErr("-late-penalty needs -deadline: say when the work was due")
 		}
-		p, err := deadline.ParsePenalty(*f.penalty)
-		if err != nil {
+		if _, err := deadline.ParsePenalty(*f.penalty); err != nil {
 			return nil, usageErr("%v", err)
+		}
+	}
+	given := dueRule{Deadline: c.deadline, Penalty: *f.penalty}
+	kept, ok, err := keptRule(out)
+	if err != nil {
+		return nil, err
+	}
+	given.Deadline, kept.Deadline = given.Deadline.UTC(), kept.Deadline.UTC()
+	switch {
+	case *f.change || !ok:
+		c.due, c.changeDue = given, *f.change
+	case *f.deadline == "" && *f.penalty == "":
+		c.due = kept // a regrade keeps to the class's deadline
+		if !kept.Deadline.IsZero() {
+			fmt.Fprintf(stderr, "grader: graded against the class's %s, which %s keeps\n", kept, filepath.Join(out, classFile))
+		}
+	case given != kept:
+		return nil, usageErr("the class in %s is graded against %s (kept in %s), and every student against the same: leave out -deadline and -late-penalty to keep it, or change it for the whole class by grading the whole class folder with %s -change-deadline", out, kept, classFile, given)
+	default:
+		c.due = kept
+	}
+	c.deadline = c.due.Deadline
+	if c.due.Penalty != "" {
+		p, err := deadline.ParsePenalty(c.due.Penalty)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v; repair it, or grade the whole class again with -change-deadline", filepath.Join(out, classFile), err)
 		}
 		c.rule = &p
 	}
 	return c, nil
+}
+
+// checkChange refuses a -change-deadline run that leaves some of the
+// class's students out: they would stay graded against the old deadline.
+func (c *class) checkChange(out string, subs []submission.Submission) error {
+	if !c.changeDue {
+		return nil
+	}
+	graded := map[string]bool{}
+	for _, s := range subs {
+		graded[s.ID] = true
+	}
+	var left []string
+	for _, id := range recordedStudents(out) {
+		if !graded[id] {
+			left = append(left, id)
+		}
+	}
+	if len(left) > 0 {
+		return usageErr("-change-deadline changes the deadline of the whole class, but this run leaves out %s, graded in %s; grade the whole class folder", strings.Join(left, ", "), out)
+	}
+	return nil
+}
+
+// keepRule writes the deadline and rule the class is graded against to
+// the results folder out.
+func (c *class) keepRule(out string) error {
+	data, err := json.MarshalIndent(c.due, "", "  ")
+	if err != nil {
+		return err
+	}
+	return writeWith(filepath.Join(out, classFile), func(w io.Writer) error {
+		_, err := w.Write(append(data, '\n'))
+		return err
+	})
 }
 
 // stage reads the class folder p as an unpacked Canvas bulk download when

@@ -45,7 +45,7 @@ type grading struct {
 // writes per-student records, feedback.md and results.json, and the class
 // gradebook, JUnit XML and summary.
 func cmdGrade(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("grade", "[-kit DIR] [-out DIR] [-jobs N] [-ex NAME] [-id ID] [-results-json FILE] [-roster FILE] [-deadline TIME [-late-penalty RULE]] SUBMISSIONS", stderr)
+	fs := newFlags("grade", "[-kit DIR] [-out DIR] [-jobs N] [-ex NAME] [-id ID] [-results-json FILE] [-roster FILE] [-deadline TIME [-late-penalty RULE] [-change-deadline]] SUBMISSIONS", stderr)
 	kitDir := fs.String("kit", ".", "the instructor's kit (with solutions and hidden checks)")
 	outDir := fs.String("out", "grades", "folder for the results")
 	jobs := fs.Int("jobs", 1, "submissions graded in parallel")
@@ -102,6 +102,10 @@ func cmdGrade(args []string, stdout, stderr io.Writer) int {
 	defer prog.finish()
 	prog.preparing()
 	problems = append(problems, cl.assign(subs, ids)...)
+	if err := cl.checkChange(out, subs); err != nil {
+		prog.finish()
+		return exitCode(err, stderr)
+	}
 	g, cleanup, err := prepare(*kitDir, *exName, *outDir, *uidBase)
 	if err != nil {
 		prog.finish()
@@ -112,6 +116,9 @@ func cmdGrade(args []string, stdout, stderr io.Writer) int {
 	g.class = cl
 	capTimeouts(g.exs, *maxTimeout)
 	if err := ids.WriteFile(filepath.Join(g.out, submission.IDFile)); err != nil {
+		return exitCode(err, stderr)
+	}
+	if err := cl.keepRule(g.out); err != nil {
 		return exitCode(err, stderr)
 	}
 	for _, p := range problems {
