@@ -657,6 +657,12 @@ func cmdExport(args []string, stdout, stderr io.Writer) int {
 	for _, r := range all {
 		grades = append(grades, roster.Grade{Student: r.Student, Points: st[r.Student].final})
 	}
+	if lines := roster.Unmatched(*format, ro, grades); len(lines) > 0 {
+		for _, l := range lines {
+			fmt.Fprintf(stderr, "grader: export: %s\n", render.Text(l))
+		}
+		return exitCode(fmt.Errorf("nothing was written: %s could not match %d of %d student(s) (above); add what they lack to your roster file and grade again with -roster, or edit %s, then export again", *format, len(lines), len(grades), filepath.Join(*results, rosterFile)), stderr)
+	}
 	err = writeWith(*outFile, func(w io.Writer) error { return roster.Export(w, *format, *assignment, ro, grades) })
 	if err != nil {
 		return exitCode(err, stderr)
