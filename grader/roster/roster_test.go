@@ -31,6 +31,21 @@ func TestParse(t *testing.T) {
 	require.Empty(t, cmp.Diff(Gaps{NoSubmission: want[:1], NotOnRoster: []string{"bob", "zed"}}, g), "gaps (-want +got)")
 }
 
+// TestEmailIDWithCapitals: an email address is an id in any case, kept
+// as written, and found in any case.
+func TestEmailIDWithCapitals(t *testing.T) {
+	ro, err := Parse(strings.NewReader("id,name\nCarol@Uni.edu,Carol\n"), "roster.csv")
+	require.NoError(t, err)
+	require.Equal(t, "Carol@Uni.edu", ro.Students[0].ID)
+	s, ok := ro.Lookup("carol@uni.edu")
+	require.True(t, ok)
+	require.Equal(t, "Carol@Uni.edu", s.ID)
+	_, ok = ro.Student("Carol@Uni.edu")
+	require.True(t, ok)
+	require.False(t, ValidID("Carol Ross"))
+	require.False(t, ValidID("Ann"))
+}
+
 func TestParseErrors(t *testing.T) {
 	for in, want := range map[string]string{
 		"":                                     "roster.csv:1: the roster is empty; its first row must name the columns",

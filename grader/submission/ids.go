@@ -46,6 +46,14 @@ func ID(name string) string {
 	return id
 }
 
+// ValidID reports whether id can be a student id as it is: what ID
+// leaves unchanged, or an email address with capitals, kept as written
+// (a roster's "Carol@Uni.edu"): ID only lower-cases it, and every lookup
+// of a student compares ids in lower case.
+func ValidID(id string) bool {
+	return id != "" && (ID(id) == id || ID(id) == strings.ToLower(id) && emailRE.MatchString(strings.ToLower(id)))
+}
+
 // KindOf says what form the submission at p takes, or an error saying why
 // it is not one.
 func KindOf(p string) (Kind, error) {

@@ -378,6 +378,9 @@ type standing struct {
 	penalty     float64
 	final       float64
 	status      deadline.Status
+	// outOfRange says, when the adjustments take the points above the
+	// maximum or below zero, by how much; "" when they do not.
+	outOfRange string
 }
 
 // standings reads the adjustments and deadline statuses of a results
@@ -390,6 +393,7 @@ func standings(out string, all []*result.Report) (map[string]standing, []string,
 		return nil, nil, fmt.Errorf("%w; fix it and run grade again: no record is lost", err)
 	}
 	st := map[string]standing{}
+	graded := map[string]bool{} // lower-case ids: adjustments name them in any case
 	exercises := map[string]bool{}
 	for _, r := range all {
 		s := standing{}
@@ -399,15 +403,28 @@ func standings(out string, all []*result.Report) (map[string]standing, []string,
 		}
 		got, most := r.Score()
 		s.penalty = s.status.Penalty(got, most)
-		s.final = max(0, got+s.adjust-s.penalty)
+		raw := got + s.adjust - s.penalty
+		s.final = max(0, raw)
+		switch {
+		case raw > most:
+			s.outOfRange = fmt.Sprintf("%s's final, %s, is above the %s points available (total %s, adjustments %+g): check its rows if that is not meant", r.Student, result.Points(s.final), result.Points(most), result.Points(got), s.adjust)
+		case raw < 0:
+			s.outOfRange = fmt.Sprintf("%s's points come to %s, below zero (total %s, adjustments %+g, late penalty %s); the final is 0: check its rows if that is not meant", r.Student, result.Points(raw), result.Points(got), s.adjust, result.Points(s.penalty))
+		}
 		st[r.Student] = s
+		graded[strings.ToLower(r.Student)] = true
 		for _, e := range r.Exercises {
 			exercises[e.Name] = true
 		}
 	}
 	var warnings []string
+	for _, r := range all {
+		if o := st[r.Student].outOfRange; o != "" {
+			warnings = append(warnings, adjust.File+": "+o)
+		}
+	}
 	for _, a := range adjs {
-		if _, ok := st[a.Student]; !ok {
+		if !graded[strings.ToLower(a.Student)] {
 			warnings = append(warnings, fmt.Sprintf("%s:%d: no student %q has been graded; the adjustment waits for one", adjust.File, a.Line, a.Student))
 		} else if a.Exercise != "" && !exercises[a.Exercise] {
 			warnings = append(warnings, fmt.Sprintf("%s:%d: no exercise %q has been graded; the adjustment still counts in the total", adjust.File, a.Line, a.Exercise))
@@ -454,7 +471,7 @@ func (c *class) rebuild(out string, all []*result.Report, exs []*spec.Exercise, 
 	if err := writeWith(filepath.Join(out, similarityFile), func(w io.Writer) error { return similarity.WriteCSV(w, pairs) }); err != nil {
 		return err
 	}
-	if err := appendSummary(filepath.Join(out, "summary.txt"), all, ro); err != nil {
+	if err := appendSummary(filepath.Join(out, "summary.txt"), all, ro, st); err != nil {
 		return err
 	}
 	in := classreport.Input{Reports: all, Roster: ro, Pairs: pairs, Provenance: classreport.CurrentProvenance(time.Now()),
@@ -586,13 +603,23 @@ func readGo(dir string, ex *spec.Exercise) []similarity.File {
 	return files
 }
 
-// appendSummary adds the histograms and the roster's gaps to summary.txt.
-func appendSummary(path string, all []*result.Report, ro *roster.Roster) error {
+// appendSummary adds the histograms, the finals that adjustments take
+// out of range and the roster's gaps to summary.txt.
+func appendSummary(path string, all []*result.Report, ro *roster.Roster, st map[string]standing) error {
 	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
 	if err != nil {
 		return err
 	}
 	werr := classreport.WriteTextHistograms(f, all)
+	var outOfRange []string
+	for _, r := range all {
+		if o := st[r.Student].outOfRange; o != "" {
+			outOfRange = append(outOfRange, "  "+render.Text(o)+"\n")
+		}
+	}
+	if werr == nil && len(outOfRange) > 0 {
+		_, werr = fmt.Fprintf(f, "\nAdjustments out of range (%s):\n%s", adjust.File, strings.Join(outOfRange, ""))
+	}
 	if werr == nil && ro != nil {
 		var ids []string
 		for _, r := range all {
