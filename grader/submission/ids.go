@@ -17,7 +17,8 @@ var emailRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._+-]*@[a-z0-9-]+(\.[a-z0-9-]+
 // sequences and control characters are dropped, then the archive suffix,
 // letters are lower-cased, anything but letters, digits, dots, dashes and
 // underscores becomes a dash, and the result is at most 64 characters. A
-// name with nothing usable becomes "student". A name that is an email
+// name with nothing usable becomes "entry" (not "student", a column
+// heading of every table of students; Scan numbers a second "entry-2"). A name that is an email
 // address (carol@uni.edu), which is how many schools name their students,
 // is kept as it is, lower-cased.
 func ID(name string) string {
@@ -41,7 +42,7 @@ func ID(name string) string {
 		id = strings.TrimRight(id[:64], "-._")
 	}
 	if id == "" {
-		id = "student"
+		id = "entry"
 	}
 	return id
 }

@@ -130,6 +130,10 @@ type class struct {
 	lmsLate    map[string]bool // entries of a Canvas download that Canvas marked late
 	staged     string          // a class folder gathered from a Canvas download; "" when none
 	stderr     io.Writer       // for warnings about adjustments.csv
+	// finals are the students' final points, as the gradebook has them,
+	// for the table at the end of the run; nil when the gradebook has no
+	// final column.
+	finals map[string]render.Final
 }
 
 // setup checks the class flags, and the adjustments file of the results
@@ -462,6 +466,28 @@ func (c *class) rebuild(out string, all []*result.Report, exs []*spec.Exercise, 
 	if err := extendGradebook(filepath.Join(out, "gradebook.csv"), ro, st); err != nil {
 		return err
 	}
+	if hasFinal(st) {
+		c.finals = map[string]render.Final{}
+		for _, r := range all {
+			s := st[r.Student]
+			got, _ := r.Score()
+			var why []string
+			if s.adjust != 0 {
+				why = append(why, fmt.Sprintf("adjustments %+g", s.adjust))
+			}
+			if s.penalty != 0 {
+				why = append(why, fmt.Sprintf("late penalty -%s", result.Points(s.penalty)))
+			}
+			if s.final != got && s.final == 0 {
+				why = append(why, "not below 0")
+			}
+			f := render.Final{Points: s.final}
+			if s.final != got {
+				f.Why = strings.Join(why, ", ")
+			}
+			c.finals[r.Student] = f
+		}
+	}
 	for _, r := range all {
 		if err := writeWith(filepath.Join(out, "students", r.Student, "feedback.md"), func(w io.Writer) error { return feedback(w, r, st[r.Student]) }); err != nil {
 			return err
@@ -500,10 +526,7 @@ func readRoster(path string) (*roster.Roster, error) {
 // has an adjustment or was graded against a deadline: a class without
 // either keeps the gradebook it always had.
 func extendGradebook(path string, ro *roster.Roster, st map[string]standing) error {
-	changed := false
-	for _, s := range st {
-		changed = changed || len(s.adjustments) > 0 || !s.status.Deadline.IsZero() || s.status.LMSLate
-	}
+	changed := hasFinal(st)
 	f, err := os.Open(path)
 	if err != nil {
 		return err
@@ -546,6 +569,18 @@ func extendGradebook(path string, ro *roster.Roster, st map[string]standing) err
 		}
 		return nil
 	})
+}
+
+// hasFinal reports whether the gradebook has the columns adjustment,
+// late_penalty, final and late: whether any student has an adjustment or
+// was graded against a deadline.
+func hasFinal(st map[string]standing) bool {
+	for _, s := range st {
+		if len(s.adjustments) > 0 || !s.status.Deadline.IsZero() || s.status.LMSLate {
+			return true
+		}
+	}
+	return false
 }
 
 // feedback writes a student's feedback.md: the record's, then one line

@@ -169,7 +169,7 @@ func cmdGrade(args []string, stdout, stderr io.Writer) int {
 		return exitCode(err, stderr)
 	}
 	if !single {
-		if err := render.ClassTable(stdout, reports, termWidth(stdout)); err != nil {
+		if err := render.ClassTableFinal(stdout, reports, termWidth(stdout), cl.finals); err != nil {
 			return exitCode(err, stderr)
 		}
 	}
