@@ -15,6 +15,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/poolschool/poolschool/grader/classreport"
 	"github.com/poolschool/poolschool/grader/kit"
 	"github.com/poolschool/poolschool/grader/render"
 	"github.com/poolschool/poolschool/grader/result"
@@ -170,6 +171,10 @@ func cmdGrade(args []string, stdout, stderr io.Writer) int {
 	}
 	if !single {
 		if err := render.ClassTableFinal(stdout, reports, termWidth(stdout), cl.finals); err != nil {
+			return exitCode(err, stderr)
+		}
+		// The class's points at a glance, as summary.txt has them.
+		if err := classreport.WriteTextHistograms(stdout, all); err != nil {
 			return exitCode(err, stderr)
 		}
 	}
