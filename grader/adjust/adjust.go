@@ -110,10 +110,11 @@ func Parse(r io.Reader, file string) ([]Adjustment, error) {
 }
 
 // For returns the adjustments of one student, in file order, and their
-// sum.
+// sum. Ids are compared in any case: the grader's ids are lower-case but
+// for an email address, which a roster may spell with capitals.
 func For(all []Adjustment, student string) (mine []Adjustment, total float64) {
 	for _, a := range all {
-		if a.Student == student {
+		if strings.EqualFold(a.Student, student) {
 			mine = append(mine, a)
 			total += a.Points
 		}

@@ -19,12 +19,17 @@ func TestParse(t *testing.T) {
 		{"bob", "", -1.5, "late by a day", 4},
 		{"ann", "", 0.5, "tidy code", 5},
 	}
-	if d := cmp.Diff(want, got); d != "" {
-		t.Fatalf("(-want +got):\n%s", d)
-	}
+	require.Empty(t, cmp.Diff(want, got), "(-want +got)")
 	mine, total := For(got, "ann")
 	require.Len(t, mine, 2)
 	require.Equal(t, 2.5, total)
+}
+
+func TestForEmailInAnyCase(t *testing.T) {
+	all := []Adjustment{{Student: "carol@uni.edu", Points: 1, Reason: "x"}, {Student: "ann", Points: 2, Reason: "y"}}
+	mine, total := For(all, "Carol@Uni.edu")
+	require.Len(t, mine, 1)
+	require.Equal(t, 1.0, total)
 }
 
 func TestParseErrors(t *testing.T) {

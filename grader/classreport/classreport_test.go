@@ -63,9 +63,7 @@ func TestHistogramsKeepUngradedApart(t *testing.T) {
 		counts = append(counts, b.Count)
 	}
 	// s01..s11: i%4 = 1,2,3,0,1,2,3,0,1,2,3 points; s00 is not a zero.
-	if d := cmp.Diff([]int{2, 3, 3, 3}, counts); d != "" {
-		t.Fatalf("greet bins (-want +got):\n%s", d)
-	}
+	require.Empty(t, cmp.Diff([]int{2, 3, 3, 3}, counts), "greet bins (-want +got)")
 	var b bytes.Buffer
 	require.NoError(t, WriteTextHistograms(&b, class(12)))
 	require.Contains(t, b.String(), "Points, Greet (out of 3), 11 graded, 1 not graded (not counted as 0):\n          0 ## 2\n          1 ### 3\n")
@@ -85,9 +83,7 @@ func TestCheckStatsMostFailedFirst(t *testing.T) {
 		`primes/01 0/0/0/11 ""`,
 		`primes/02 5/0/6/0 ""`,
 	}
-	if d := cmp.Diff(want, got); d != "" {
-		t.Fatalf("(-want +got):\n%s", d)
-	}
+	require.Empty(t, cmp.Diff(want, got), "check outcomes (-want +got)")
 }
 
 func writeReport(t *testing.T, dir string) string {
@@ -152,9 +148,7 @@ func TestReportInChromium(t *testing.T) {
 	// final = total + adjustment - penalty; ties keep the table's
 	// order; the submission not graded comes last, not as a 0.
 	want := []string{"s02", "s06", "s10", "s03", "s04", "s08", "s07", "s11", "s01", "s09", "s05", "s00"}
-	if d := cmp.Diff(want, order); d != "" {
-		t.Fatalf("students sorted by final, descending (-want +got):\n%s", d)
-	}
+	require.Empty(t, cmp.Diff(want, order), "students sorted by final, descending (-want +got)")
 	// A click on a heading sorts by it, ascending: the submission not
 	// graded first, then by total.
 	page, err = browsertest.Load(ctx, bin, p, "click=total")
@@ -166,9 +160,7 @@ func TestReportInChromium(t *testing.T) {
 		order = append(order, m[1])
 	}
 	want = []string{"s00", "s01", "s05", "s09", "s03", "s07", "s11", "s04", "s08", "s02", "s06", "s10"}
-	if d := cmp.Diff(want, order); d != "" {
-		t.Fatalf("students after a click on Total (-want +got):\n%s", d)
-	}
+	require.Empty(t, cmp.Diff(want, order), "students after a click on Total (-want +got)")
 	png := filepath.Join(dir, "report.png")
 	require.NoError(t, browsertest.Screenshot(ctx, bin, p, png))
 	data, err := os.ReadFile(png)

@@ -22,12 +22,14 @@ func Summary(w io.Writer, reports []*result.Report) error {
 	var max float64
 	var broken []string
 	for _, r := range reports {
-		if r.Error != "" {
-			broken = append(broken, r.Student+": "+r.Error)
-		}
 		g, m := r.Score()
-		scores = append(scores, g)
 		max = m
+		if r.Error != "" {
+			// Not graded: counted apart, never as a zero or as failures.
+			broken = append(broken, r.Student+": "+r.Error)
+			continue
+		}
+		scores = append(scores, g)
 		for _, c := range r.Checks() {
 			k := c.Exercise + "/" + c.ID
 			s := stats[k]
@@ -57,7 +59,11 @@ func Summary(w io.Writer, reports []*result.Report) error {
 		if len(scores)%2 == 0 {
 			med = (scores[len(scores)/2-1] + scores[len(scores)/2]) / 2
 		}
-		fmt.Fprintf(&b, "Score: mean %.1f, median %s, out of %s\n", sum/float64(len(scores)), result.Points(med), result.Points(max))
+		of := ""
+		if len(broken) > 0 {
+			of = fmt.Sprintf(" of the %d graded (%d not graded, not counted as 0)", len(scores), len(broken))
+		}
+		fmt.Fprintf(&b, "Score%s: mean %.1f, median %s, out of %s\n", of, sum/float64(len(scores)), result.Points(med), result.Points(max))
 	}
 	if len(broken) > 0 {
 		fmt.Fprintf(&b, "\nNot graded (%d):\n", len(broken))
@@ -83,7 +89,11 @@ func Summary(w io.Writer, reports []*result.Report) error {
 	if unmeasured > 0 {
 		fmt.Fprintf(&b, "\nNot measured: %d check record(s), neither passed nor failed; on a quiet machine run \"grader grade -rerun unmeasured\" with the same submissions and -out to measure them.\n", unmeasured)
 	}
-	b.WriteString("\nChecks, most failed first:\n")
+	if len(broken) > 0 {
+		fmt.Fprintf(&b, "\nChecks, most failed first, of the %d graded:\n", len(scores))
+	} else {
+		b.WriteString("\nChecks, most failed first:\n")
+	}
 	for _, s := range list {
 		more := ""
 		if s.notMeasured > 0 {

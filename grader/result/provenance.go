@@ -16,8 +16,8 @@ type Provenance struct {
 	// Commit is the git commit graded, for a git submission.
 	Commit string `json:"commit,omitempty"`
 	// Uncommitted lists the files of a git working copy that differ from
-	// the graded commit (changed, deleted or new and not ignored): they
-	// were not graded, because a git submission is graded as committed.
+	// its HEAD (changed, deleted or new and not ignored): they were not
+	// graded, because a git submission is graded as committed.
 	Uncommitted []string `json:"uncommitted,omitempty"`
 	// FilesSHA256 is the SHA-256 of the list of files graded: for each
 	// graded exercise, every file of its folder after the submission's

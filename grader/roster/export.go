@@ -31,9 +31,10 @@ var Formats = []string{"canvas", "moodle", "csv"}
 //     "useridnumber").
 //   - csv: student, name, email, sis_id, points.
 //
-// A student not on the roster (ro may be nil) is exported by id, with
-// empty roster columns. Cells that a spreadsheet would read as a formula
-// get a leading apostrophe.
+// A student not on the roster (ro may be nil) has only the id, in the csv
+// format; Unmatched names the rows an LMS cannot match, which the caller
+// should not import. Cells that a spreadsheet would read as a formula get
+// a leading apostrophe.
 func Export(w io.Writer, format, assignment string, ro *Roster, grades []Grade) error {
 	var header []string
 	var row func(s Student, points string) []string
@@ -57,7 +58,7 @@ func Export(w io.Writer, format, assignment string, ro *Roster, grades []Grade) 
 	for _, g := range grades {
 		s, ok := ro.Student(g.Student)
 		if !ok {
-			s = Student{ID: g.Student, Name: g.Student}
+			s = Student{ID: g.Student}
 		}
 		cells := row(s, strconv.FormatFloat(g.Points, 'f', -1, 64))
 		for i, c := range cells {
@@ -79,4 +80,48 @@ func safeCell(s string) string {
 		}
 	}
 	return s
+}
+
+// Unmatched returns one line per grade whose row the LMS of format could
+// not match to a student, saying what the roster lacks; none for csv,
+// whose rows carry the grader's id. Canvas matches a row on the student's
+// name or SIS User ID (the ID column, Canvas's own number, the roster
+// does not have). Moodle matches every row on the one column mapped at
+// the import: the email address, or the ID number when every student
+// has a sis_id and not every one an email.
+func Unmatched(format string, ro *Roster, grades []Grade) []string {
+	var lines []string
+	switch format {
+	case "canvas":
+		for _, g := range grades {
+			s, ok := ro.Student(g.Student)
+			switch {
+			case !ok:
+				lines = append(lines, fmt.Sprintf("%s: not on the roster, so Canvas has nothing to match the row on; add the student to the roster with a name or a sis_id", g.Student))
+			case s.Name == "" && s.SISID == "":
+				lines = append(lines, fmt.Sprintf("%s: the roster gives no name and no sis_id, one of which Canvas matches the row on; add them to the roster", g.Student))
+			}
+		}
+	case "moodle":
+		var noEmail, noSIS []string
+		for _, g := range grades {
+			s, ok := ro.Student(g.Student)
+			if !ok {
+				lines = append(lines, fmt.Sprintf("%s: not on the roster, so Moodle has nothing to match the row on; add the student to the roster with an email", g.Student))
+				continue
+			}
+			if s.Email == "" {
+				noEmail = append(noEmail, g.Student)
+			}
+			if s.SISID == "" {
+				noSIS = append(noSIS, g.Student)
+			}
+		}
+		if len(noEmail) > 0 && len(noSIS) > 0 {
+			for _, id := range noEmail {
+				lines = append(lines, fmt.Sprintf("%s: the roster gives no email, which Moodle matches the rows on (or the ID number, when every student has a sis_id); add it to the roster", id))
+			}
+		}
+	}
+	return lines
 }

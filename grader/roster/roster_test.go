@@ -19,9 +19,7 @@ func TestParse(t *testing.T) {
 		{ID: "carol@uni.edu", Name: "Ross, Carol", Email: "carol@uni.edu", SISID: "S1"},
 		{ID: "ann", Name: "Ann Lee", Email: "ANN@uni.edu"},
 	}
-	if d := cmp.Diff(want, ro.Students); d != "" {
-		t.Fatalf("students (-want +got):\n%s", d)
-	}
+	require.Empty(t, cmp.Diff(want, ro.Students), "students (-want +got)")
 	for entry, id := range map[string]string{"carol@uni.edu": "carol@uni.edu", "s1": "carol@uni.edu", "ann@uni.edu": "ann", "ANN": "ann"} {
 		s, ok := ro.Lookup(entry)
 		require.True(t, ok, entry)
@@ -30,9 +28,22 @@ func TestParse(t *testing.T) {
 	_, ok := ro.Lookup("bob")
 	require.False(t, ok)
 	g := ro.Gaps([]string{"ann", "zed", "bob"})
-	if d := cmp.Diff(Gaps{NoSubmission: want[:1], NotOnRoster: []string{"bob", "zed"}}, g); d != "" {
-		t.Fatalf("gaps (-want +got):\n%s", d)
-	}
+	require.Empty(t, cmp.Diff(Gaps{NoSubmission: want[:1], NotOnRoster: []string{"bob", "zed"}}, g), "gaps (-want +got)")
+}
+
+// TestEmailIDWithCapitals: an email address is an id in any case, kept
+// as written, and found in any case.
+func TestEmailIDWithCapitals(t *testing.T) {
+	ro, err := Parse(strings.NewReader("id,name\nCarol@Uni.edu,Carol\n"), "roster.csv")
+	require.NoError(t, err)
+	require.Equal(t, "Carol@Uni.edu", ro.Students[0].ID)
+	s, ok := ro.Lookup("carol@uni.edu")
+	require.True(t, ok)
+	require.Equal(t, "Carol@Uni.edu", s.ID)
+	_, ok = ro.Student("Carol@Uni.edu")
+	require.True(t, ok)
+	require.False(t, ValidID("Carol Ross"))
+	require.False(t, ValidID("Ann"))
 }
 
 func TestParseErrors(t *testing.T) {
@@ -65,12 +76,8 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, in string) {
 		ro, err := Parse(strings.NewReader(in), "roster.csv")
 		if err != nil {
-			if !errors.Is(err, ErrSyntax) && !strings.HasPrefix(err.Error(), "reading roster.csv") {
-				t.Fatalf("error without ErrSyntax: %v", err)
-			}
-			if strings.Contains(err.Error(), "\n") {
-				t.Fatalf("error of more than one line: %q", err)
-			}
+			require.True(t, errors.Is(err, ErrSyntax) || strings.HasPrefix(err.Error(), "reading roster.csv"), "error without ErrSyntax: %v", err)
+			require.NotContains(t, err.Error(), "\n", "error of more than one line")
 			return
 		}
 		for _, s := range ro.Students {
@@ -87,16 +94,43 @@ func TestExport(t *testing.T) {
 	require.NoError(t, err)
 	grades := []Grade{{"carol@uni.edu", 7.5}, {"=evil", 3}}
 	want := map[string]string{
-		"canvas": "Student,ID,SIS User ID,SIS Login ID,Section,Primes\n\"Ross, Carol\",,S1,carol@uni.edu,,7.5\n'=evil,,,,,3\n",
-		"moodle": "Email address,ID number,Full name,Primes\ncarol@uni.edu,S1,\"Ross, Carol\",7.5\n,,'=evil,3\n",
-		"csv":    "student,name,email,sis_id,points\ncarol@uni.edu,\"Ross, Carol\",carol@uni.edu,S1,7.5\n'=evil,'=evil,,,3\n",
+		"canvas": "Student,ID,SIS User ID,SIS Login ID,Section,Primes\n\"Ross, Carol\",,S1,carol@uni.edu,,7.5\n,,,,,3\n",
+		"moodle": "Email address,ID number,Full name,Primes\ncarol@uni.edu,S1,\"Ross, Carol\",7.5\n,,,3\n",
+		"csv":    "student,name,email,sis_id,points\ncarol@uni.edu,\"Ross, Carol\",carol@uni.edu,S1,7.5\n'=evil,,,,3\n",
 	}
 	for _, f := range Formats {
 		var b strings.Builder
 		require.NoError(t, Export(&b, f, "Primes", ro, grades))
-		if d := cmp.Diff(want[f], b.String()); d != "" {
-			t.Errorf("%s (-want +got):\n%s", f, d)
-		}
+		require.Empty(t, cmp.Diff(want[f], b.String()), "%s (-want +got)", f)
 	}
 	require.EqualError(t, Export(&strings.Builder{}, "blackboard", "x", ro, nil), `-format "blackboard" is not one of canvas, moodle, csv`)
+}
+
+// TestUnmatched: every row an LMS could not match to a student is named,
+// with what the roster lacks; the csv format's rows carry the id.
+func TestUnmatched(t *testing.T) {
+	ro, err := Parse(strings.NewReader("id,name,email,sis_id\n"+
+		"carol@uni.edu,Carol Ross,carol@uni.edu,S1\n"+
+		"ann,,,\n"+
+		"bo,Bo Li,,S2\n"+
+		"cy,,cy@uni.edu,S3\n"), "roster.csv")
+	require.NoError(t, err)
+	grades := []Grade{{"carol@uni.edu", 5}, {"ann", 5}, {"bo", 4}, {"cy", 3}, {"zed", 1}}
+	want := map[string][]string{
+		"canvas": {
+			"ann: the roster gives no name and no sis_id, one of which Canvas matches the row on; add them to the roster",
+			"zed: not on the roster, so Canvas has nothing to match the row on; add the student to the roster with a name or a sis_id",
+		},
+		"moodle": {
+			"zed: not on the roster, so Moodle has nothing to match the row on; add the student to the roster with an email",
+			"ann: the roster gives no email, which Moodle matches the rows on (or the ID number, when every student has a sis_id); add it to the roster",
+			"bo: the roster gives no email, which Moodle matches the rows on (or the ID number, when every student has a sis_id); add it to the roster",
+		},
+	}
+	for _, f := range Formats {
+		require.Empty(t, cmp.Diff(want[f], Unmatched(f, ro, grades)), "%s (-want +got)", f)
+	}
+	// Moodle matches on the ID number when every student has a sis_id.
+	require.Empty(t, Unmatched("moodle", ro, []Grade{{"bo", 4}, {"cy", 3}}))
+	require.Empty(t, Unmatched("canvas", ro, []Grade{{"bo", 4}, {"cy", 3}}))
 }

@@ -70,9 +70,7 @@ func TestCompare(t *testing.T) {
 	for _, other := range []string{"ann-dot", "ben-dot", "cid-dot"} {
 		require.Zero(t, score[other], "%s: the starter alone shares nothing", other)
 	}
-	if d := cmp.Diff([]string{"ann-ben"}, flagged); d != "" {
-		t.Fatalf("flagged pairs (-want +got):\n%s", d)
-	}
+	require.Empty(t, cmp.Diff([]string{"ann-ben"}, flagged), "flagged pairs (-want +got)")
 	// The shared stretches point at the copied code in each file: the
 	// number function, moved to the end of ben's file, is matched there.
 	top := pairs[0]
@@ -106,9 +104,7 @@ func TestTokensIgnoreNamesCommentsAndLayout(t *testing.T) {
 		return s
 	}
 	want := []string{"package", "ID", "func", "ID", "(", "ID", "int", ")", "int", "{", "return", "ID", "+", "INT", "}"}
-	if d := cmp.Diff(want, text(a)); d != "" {
-		t.Fatalf("tokens (-want +got):\n%s", d)
-	}
+	require.Empty(t, cmp.Diff(want, text(a)), "tokens (-want +got)")
 	require.Equal(t, append(want[:7:7], append([]string{","}, want[7:]...)...), text(b))
 	require.Equal(t, 6, b[11].Line, "the line of a token")
 }
@@ -124,9 +120,7 @@ func TestWinnowKeepsTheRightmostMinimumOfEachWindow(t *testing.T) {
 	for _, fp := range Winnow(hs, 4) {
 		got = append(got, fp.Hash)
 	}
-	if d := cmp.Diff([]uint64{17, 17, 8, 39, 17}, got); d != "" {
-		t.Fatalf("winnowed (-want +got):\n%s", d)
-	}
+	require.Empty(t, cmp.Diff([]uint64{17, 17, 8, 39, 17}, got), "winnowed (-want +got)")
 }
 
 func TestWriteCSV(t *testing.T) {
@@ -141,7 +135,5 @@ func TestWriteCSV(t *testing.T) {
 	want := "exercise,student_a,student_b,score,shared_fingerprints,lines_a,lines_b\n" +
 		"primes,ann,ben,0.91,30,main.go:3-9 a.go:1-2,main.go:4 b.go:5-6\n" +
 		"primes,dot,eve,0.70,9,'=cmd.go:1-3,main.go:1-3\n"
-	if d := cmp.Diff(want, b.String()); d != "" {
-		t.Fatalf("similarity.csv (-want +got):\n%s", d)
-	}
+	require.Empty(t, cmp.Diff(want, b.String()), "similarity.csv (-want +got)")
 }

@@ -15,8 +15,10 @@ import (
 // the student's name in lower case without spaces, "late" when Canvas
 // received the work after the due date, Canvas's user id, the submission
 // id, then the name the student uploaded the file under:
-// "rosscarol_123_456_main.go", "rosscarol_LATE_123_456_main.go".
-var canvasRE = regexp.MustCompile(`^([a-z][a-z0-9-]*)_(?i:(late)_)?([0-9]+)_([0-9]+)_(.+)$`)
+// "rosscarol_123_456_main.go", "rosscarol_LATE_123_456_main.go". Some
+// schools' Canvas names a student by login, which may be an email
+// address: "carol@uni.edu_104_9004_main.go".
+var canvasRE = regexp.MustCompile(`^([a-z0-9][a-z0-9.@+-]*)_(?i:(late)_)?([0-9]+)_([0-9]+)_(.+)$`)
 
 // CanvasFile is one file of a Canvas bulk download.
 type CanvasFile struct {
@@ -45,22 +47,29 @@ type CanvasEntry struct {
 }
 
 // CanvasLayout reports whether the class folder dir is an unpacked Canvas
-// bulk download: flat, every visible entry a regular file named as Canvas
-// names them. It returns the students' entries, sorted by name.
-func CanvasLayout(dir string) ([]CanvasEntry, bool) {
-	entries, err := os.ReadDir(dir)
+// bulk download: it holds a regular file named as Canvas names them that
+// is not an archive (no other class folder has one: a bare .go file is
+// not a submission), or every visible entry is a Canvas-named regular
+// file. It returns the students' entries, sorted by name, and the names
+// of the folder's other entries (hidden ones included), sorted: whatever
+// else sits beside the download's files never hides them.
+func CanvasLayout(dir string) (entries []CanvasEntry, others []string, ok bool) {
+	list, err := os.ReadDir(dir)
 	if err != nil {
-		return nil, false
+		return nil, nil, false
 	}
 	by := map[string]*CanvasEntry{}
-	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), ".") {
+	flat, visible := false, 0
+	for _, e := range list {
+		if !strings.HasPrefix(e.Name(), ".") {
+			visible++
+		}
+		f, isCanvas := ParseCanvasName(e.Name())
+		if !isCanvas || !e.Type().IsRegular() || strings.HasPrefix(e.Name(), ".") {
+			others = append(others, e.Name())
 			continue
 		}
-		f, ok := ParseCanvasName(e.Name())
-		if !ok || !e.Type().IsRegular() {
-			return nil, false
-		}
+		flat = flat || !isArchive(f.Name)
 		f.Path = filepath.Join(dir, e.Name())
 		ce := by[f.Student]
 		if ce == nil {
@@ -70,10 +79,9 @@ func CanvasLayout(dir string) ([]CanvasEntry, bool) {
 		ce.Late = ce.Late || f.Late
 		ce.Files = append(ce.Files, f)
 	}
-	if len(by) == 0 {
-		return nil, false
+	if len(by) == 0 || !flat && countFiles(by) != visible {
+		return nil, nil, false
 	}
-	var out []CanvasEntry
 	for _, ce := range by {
 		if len(ce.Files) == 1 {
 			lower := strings.ToLower(ce.Files[0].Name)
@@ -83,10 +91,26 @@ func CanvasLayout(dir string) ([]CanvasEntry, bool) {
 				}
 			}
 		}
-		out = append(out, *ce)
+		entries = append(entries, *ce)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out, true
+	sort.Slice(entries, func(i, j int) bool { return entries[i].Name < entries[j].Name })
+	sort.Strings(others)
+	return entries, others, true
+}
+
+// isArchive reports whether an uploaded file's name is an archive a
+// class folder may hold as a submission of its own.
+func isArchive(name string) bool {
+	lower := strings.ToLower(name)
+	return strings.HasSuffix(lower, ".zip") || strings.HasSuffix(lower, ".tar.gz") || strings.HasSuffix(lower, ".tgz")
+}
+
+func countFiles(by map[string]*CanvasEntry) int {
+	n := 0
+	for _, ce := range by {
+		n += len(ce.Files)
+	}
+	return n
 }
 
 // StageCanvas gathers the entries of a Canvas bulk download into a class

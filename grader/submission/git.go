@@ -198,7 +198,8 @@ func extractGit(dir string, before time.Time, w *writer) error {
 		}
 		return strings.TrimSpace(string(out)), nil
 	}
-	if head := commit; !before.IsZero() {
+	head := commit
+	if !before.IsZero() {
 		if commit, err = commitBefore(git, head, before); err != nil {
 			return err
 		}
@@ -206,7 +207,9 @@ func extractGit(dir string, before time.Time, w *writer) error {
 	}
 	w.x.Commit = commit
 	if gd != dir {
-		if w.x.Uncommitted, err = uncommitted(git, commit, dir); err != nil {
+		// Against HEAD: work committed after a deadline is not
+		// uncommitted; Newer says it was left out.
+		if w.x.Uncommitted, err = uncommitted(git, head, dir); err != nil {
 			return err
 		}
 	}
@@ -248,7 +251,7 @@ func extractGit(dir string, before time.Time, w *writer) error {
 const maxUncommitted = 50
 
 // uncommitted lists the files of the working copy dir that differ from
-// commit: changed, deleted, or new and not ignored by its .gitignore
+// commit (its HEAD): changed, deleted, or new and not ignored by its .gitignore
 // files. git reads the working copy through the grader's own mirror (its
 // index and config), so no setting or hook of the student's repository
 // runs. The student kit's local state, .poolschool/, never counts.

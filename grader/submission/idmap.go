@@ -61,7 +61,7 @@ func ReadIDMap(path string) (*IDMap, error) {
 				return nil, fmt.Errorf("%s: entry_quoted %s is not a Go-quoted string; repair it, or remove the file to let the ids start afresh", path, e.Quoted)
 			}
 		}
-		if name == "" || e.ID == "" || ID(e.ID) != e.ID {
+		if name == "" || !ValidID(e.ID) {
 			return nil, fmt.Errorf("%s: an entry lacks a name or a valid id; repair it, or remove the file to let the ids start afresh", path)
 		}
 		m.ids[name] = e.ID

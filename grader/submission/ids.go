@@ -17,7 +17,8 @@ var emailRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._+-]*@[a-z0-9-]+(\.[a-z0-9-]+
 // sequences and control characters are dropped, then the archive suffix,
 // letters are lower-cased, anything but letters, digits, dots, dashes and
 // underscores becomes a dash, and the result is at most 64 characters. A
-// name with nothing usable becomes "student". A name that is an email
+// name with nothing usable becomes "entry" (not "student", a column
+// heading of every table of students; Scan numbers a second "entry-2"). A name that is an email
 // address (carol@uni.edu), which is how many schools name their students,
 // is kept as it is, lower-cased.
 func ID(name string) string {
@@ -41,9 +42,17 @@ func ID(name string) string {
 		id = strings.TrimRight(id[:64], "-._")
 	}
 	if id == "" {
-		id = "student"
+		id = "entry"
 	}
 	return id
+}
+
+// ValidID reports whether id can be a student id as it is: what ID
+// leaves unchanged, or an email address with capitals, kept as written
+// (a roster's "Carol@Uni.edu"): ID only lower-cases it, and every lookup
+// of a student compares ids in lower case.
+func ValidID(id string) bool {
+	return id != "" && (ID(id) == id || ID(id) == strings.ToLower(id) && emailRE.MatchString(strings.ToLower(id)))
 }
 
 // KindOf says what form the submission at p takes, or an error saying why
@@ -92,9 +101,27 @@ func Scan(dir string, known *IDMap) (subs []Submission, problems []string, err e
 	if err != nil {
 		return nil, nil, fmt.Errorf("reading the class folder: %w", err)
 	}
-	names := make([]string, 0, len(entries))
+	paths := make([]string, 0, len(entries))
 	for _, e := range entries {
-		names = append(names, e.Name())
+		paths = append(paths, filepath.Join(dir, e.Name()))
+	}
+	return ScanPaths(paths, known)
+}
+
+// ScanPaths is Scan over a list of entries, which may sit in different
+// folders (a Canvas download's students gathered elsewhere, and the
+// download's other entries where they are); no two may have the same
+// name.
+func ScanPaths(paths []string, known *IDMap) (subs []Submission, problems []string, err error) {
+	at := map[string]string{} // entry name → its path
+	names := make([]string, 0, len(paths))
+	for _, p := range paths {
+		n := filepath.Base(p)
+		if _, dup := at[n]; dup {
+			return nil, nil, fmt.Errorf("two entries are named %s: %s and %s", ShowName(n), at[n], p)
+		}
+		at[n] = p
+		names = append(names, n)
 	}
 	sort.Strings(names)
 	said := map[string]string{} // entry → the problem with it
@@ -104,7 +131,7 @@ func Scan(dir string, known *IDMap) (subs []Submission, problems []string, err e
 			said[n] = fmt.Sprintf("%s: skipped, hidden entry", ShowName(n))
 			continue
 		}
-		p := filepath.Join(dir, n)
+		p := at[n]
 		kind, err := KindOf(p)
 		if err != nil {
 			said[n] = fmt.Sprintf("%s: skipped, %v", ShowName(n), err)

@@ -64,7 +64,7 @@ type Extracted struct {
 	Committed time.Time
 	Newer     bool
 	// Uncommitted lists the files of a git working copy that differ from
-	// the graded commit, and so were not graded.
+	// its HEAD: never committed, so never graded.
 	Uncommitted []string
 }
 

@@ -15,7 +15,7 @@ import (
 func TestID(t *testing.T) {
 	for in, want := range map[string]string{
 		"alice.zip": "alice", "Bob Smith.tar.gz": "bob-smith", "carol.tgz": "carol", "dave.git": "dave",
-		"../../etc": "etc", "=cmd|calc": "cmd-calc", "ÉLODIE": "lodie", "...": "student", "a--b": "a-b",
+		"../../etc": "etc", "=cmd|calc": "cmd-calc", "ÉLODIE": "lodie", "...": "entry", "a--b": "a-b",
 		// an email address is kept, lower-cased; a near miss is not one
 		"carol@uni.edu": "carol@uni.edu", "Carol@Uni.EDU.zip": "carol@uni.edu", "dan+go@mail.example.org": "dan+go@mail.example.org",
 		"carol@uni": "carol-uni", "@uni.edu": "uni.edu", "a b@uni.edu": "a-b-uni.edu",

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -31,20 +32,91 @@ const (
 	similarityFile = "similarity.csv" // pairs of unusually alike submissions
 	reportFile     = "report.html"    // the class report
 	submittedDir   = "submitted"      // students/<id>/submitted/<exercise>/: the Go files graded, for similarity
+	classFile      = "class.json"     // the deadline and late penalty the class is graded against
 )
 
 // classFlags are grade's flags about the class as a whole: who is in it,
 // when the work was due and what lateness costs.
 type classFlags struct {
 	roster, deadline, penalty *string
+	change                    *bool
 }
 
 func addClassFlags(fs *flag.FlagSet) classFlags {
 	return classFlags{
 		roster:   fs.String("roster", "", "the class list, a CSV with the columns id, name, email, sis_id (header required)"),
-		deadline: fs.String("deadline", "", "grade git submissions at their last commit before this time, like 2026-12-01T23:59Z, and mark later work late"),
+		deadline: fs.String("deadline", "", "grade git submissions at their last commit before this time, like 2026-12-01T23:59Z, and mark later work late; the results folder keeps it for later runs"),
 		penalty:  fs.String("late-penalty", "", "with -deadline: points taken from late work, like 10%/day or 2%/hour of the points available"),
+		change:   fs.Bool("change-deadline", false, "replace the deadline and late penalty the results folder keeps with -deadline and -late-penalty (none without them); the run must grade the whole class"),
 	}
+}
+
+// dueRule is the deadline and late-penalty rule of a class, as the
+// results folder keeps them in class.json: every run over the folder,
+// a regrade of one student too, grades against them.
+type dueRule struct {
+	Deadline time.Time `json:"deadline,omitzero"`
+	Penalty  string    `json:"late_penalty,omitempty"` // the rule as -late-penalty writes it: "10%/day"
+}
+
+func (d dueRule) String() string {
+	if d.Deadline.IsZero() {
+		return "no deadline"
+	}
+	s := "-deadline " + d.Deadline.UTC().Format("2006-01-02T15:04Z")
+	if d.Penalty != "" {
+		s += " -late-penalty " + d.Penalty
+	}
+	return s
+}
+
+// keptRule reads the rule the results folder out keeps. A folder written
+// before class.json was kept has it in its students' deadline.json. ok is
+// false when the folder has graded no one yet.
+func keptRule(out string) (d dueRule, ok bool, err error) {
+	path := filepath.Join(out, classFile)
+	data, err := os.ReadFile(path)
+	if err == nil {
+		if err := json.Unmarshal(data, &d); err != nil {
+			return d, false, fmt.Errorf("%s is not a class's deadline (%v); repair it, or grade the whole class again with -change-deadline", path, err)
+		}
+		return d, true, nil
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return d, false, err
+	}
+	records, _ := filepath.Glob(filepath.Join(out, "students", "*", "record.json"))
+	if len(records) == 0 {
+		return d, false, nil
+	}
+	slices.Sort(records)
+	for _, r := range records {
+		st, err := deadline.ReadFile(filepath.Join(filepath.Dir(r), deadline.File))
+		if err != nil || st.Deadline.IsZero() {
+			continue
+		}
+		d.Deadline = st.Deadline
+		if st.Rule != nil {
+			unit := "hour"
+			if st.Rule.Per == 24*time.Hour {
+				unit = "day"
+			}
+			d.Penalty = fmt.Sprintf("%g%%/%s", st.Rule.Percent, unit)
+		}
+		break
+	}
+	return d, true, nil
+}
+
+// recordedStudents lists the students the results folder out has graded.
+func recordedStudents(out string) []string {
+	records, _ := filepath.Glob(filepath.Join(out, "students", "*", "record.json"))
+	var ids []string
+	for _, r := range records {
+		ids = append(ids, filepath.Base(filepath.Dir(r)))
+	}
+	slices.Sort(ids)
+	return ids
 }
 
 // class is what the class flags set up for one grade run.
@@ -53,9 +125,15 @@ type class struct {
 	rosterPath string
 	deadline   time.Time
 	rule       *deadline.Penalty
+	due        dueRule         // deadline and rule, as class.json keeps them
+	changeDue  bool            // -change-deadline: the run replaces the rule the folder keeps
 	lmsLate    map[string]bool // entries of a Canvas download that Canvas marked late
 	staged     string          // a class folder gathered from a Canvas download; "" when none
 	stderr     io.Writer       // for warnings about adjustments.csv
+	// finals are the students' final points, as the gradebook has them,
+	// for the table at the end of the run; nil when the gradebook has no
+	// final column.
+	finals map[string]render.Final
 }
 
 // setup checks the class flags, and the adjustments file of the results
@@ -83,36 +161,121 @@ func (f classFlags) setup(out string, stderr io.Writer) (*class, error) {
 		if c.deadline.IsZero() {
 			return nil, usageErr("-late-penalty needs -deadline: say when the work was due")
 		}
-		p, err := deadline.ParsePenalty(*f.penalty)
-		if err != nil {
+		if _, err := deadline.ParsePenalty(*f.penalty); err != nil {
 			return nil, usageErr("%v", err)
+		}
+	}
+	given := dueRule{Deadline: c.deadline, Penalty: *f.penalty}
+	kept, ok, err := keptRule(out)
+	if err != nil {
+		return nil, err
+	}
+	given.Deadline, kept.Deadline = given.Deadline.UTC(), kept.Deadline.UTC()
+	switch {
+	case *f.change || !ok:
+		c.due, c.changeDue = given, *f.change
+	case *f.deadline == "" && *f.penalty == "":
+		c.due = kept // a regrade keeps to the class's deadline
+		if !kept.Deadline.IsZero() {
+			fmt.Fprintf(stderr, "grader: graded against the class's %s, which %s keeps\n", kept, filepath.Join(out, classFile))
+		}
+	case given != kept:
+		return nil, usageErr("the class in %s is graded against %s (kept in %s), and every student against the same: leave out -deadline and -late-penalty to keep it, or change it for the whole class by grading the whole class folder with %s -change-deadline", out, kept, classFile, given)
+	default:
+		c.due = kept
+	}
+	c.deadline = c.due.Deadline
+	if c.due.Penalty != "" {
+		p, err := deadline.ParsePenalty(c.due.Penalty)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v; repair it, or grade the whole class again with -change-deadline", filepath.Join(out, classFile), err)
 		}
 		c.rule = &p
 	}
 	return c, nil
 }
 
-// stage returns the class folder to grade: p itself, or, when p is an
-// unpacked Canvas bulk download, a folder of one entry per student
-// gathered from it.
-func (c *class) stage(p string) (string, error) {
-	entries, ok := submission.CanvasLayout(p)
+// checkChange refuses a -change-deadline run that leaves some of the
+// class's students out: they would stay graded against the old deadline.
+func (c *class) checkChange(out string, subs []submission.Submission) error {
+	if !c.changeDue {
+		return nil
+	}
+	graded := map[string]bool{}
+	for _, s := range subs {
+		graded[s.ID] = true
+	}
+	var left []string
+	for _, id := range recordedStudents(out) {
+		if !graded[id] {
+			left = append(left, id)
+		}
+	}
+	if len(left) > 0 {
+		return usageErr("-change-deadline changes the deadline of the whole class, but this run leaves out %s, graded in %s; grade the whole class folder", strings.Join(left, ", "), out)
+	}
+	return nil
+}
+
+// keepRule writes the deadline and rule the class is graded against to
+// the results folder out.
+func (c *class) keepRule(out string) error {
+	data, err := json.MarshalIndent(c.due, "", "  ")
+	if err != nil {
+		return err
+	}
+	return writeWith(filepath.Join(out, classFile), func(w io.Writer) error {
+		_, err := w.Write(append(data, '\n'))
+		return err
+	})
+}
+
+// stage reads the class folder p as an unpacked Canvas bulk download when
+// it is one: the students' files are gathered into one entry per student
+// in a folder of its own, and the download's other entries stay where
+// they are. It returns the entries to grade, and a line for each entry
+// skipped; entries is nil when p is not a Canvas download.
+func (c *class) stage(p string) (entries, problems []string, err error) {
+	if fi, err := os.Stat(filepath.Join(p, kit.Exercises)); err == nil && fi.IsDir() {
+		return nil, nil, nil // one student's kit
+	}
+	students, others, ok := submission.CanvasLayout(p)
 	if !ok {
-		return p, nil
+		return nil, nil, nil
 	}
 	dir, err := os.MkdirTemp("", "poolschool-canvas-")
 	if err != nil {
-		return "", err
+		return nil, nil, err
 	}
 	c.staged = dir
-	if err := submission.StageCanvas(entries, dir); err != nil {
-		return "", err
+	if err := submission.StageCanvas(students, dir); err != nil {
+		return nil, nil, err
 	}
 	c.lmsLate = map[string]bool{}
-	for _, e := range entries {
+	named := map[string]bool{}
+	for _, e := range students {
 		c.lmsLate[e.Name] = e.Late
+		named[e.Name] = true
+		entries = append(entries, filepath.Join(dir, e.Name))
 	}
-	return dir, nil
+	for _, n := range others {
+		path := filepath.Join(p, n)
+		fi, err := os.Lstat(path)
+		switch {
+		case err != nil:
+			return nil, nil, err
+		case named[n]:
+			problems = append(problems, fmt.Sprintf("%s: skipped, the Canvas files of a student are graded under that name; rename it to grade it too", submission.ShowName(n)))
+			continue
+		case !strings.HasPrefix(n, ".") && fi.Mode().IsRegular():
+			if _, err := submission.KindOf(path); err != nil {
+				problems = append(problems, fmt.Sprintf("%s: skipped, neither a student's file of the Canvas download (named like rosscarol_123_456_main.go) nor a submission (a folder, a git repository, a .zip or a .tar.gz); move it out of the folder if it is not a student's work, or rename it", submission.ShowName(n)))
+				continue
+			}
+		}
+		entries = append(entries, path)
+	}
+	return entries, problems, nil
 }
 
 func (c *class) cleanup() {
@@ -219,6 +382,9 @@ type standing struct {
 	penalty     float64
 	final       float64
 	status      deadline.Status
+	// outOfRange says, when the adjustments take the points above the
+	// maximum or below zero, by how much; "" when they do not.
+	outOfRange string
 }
 
 // standings reads the adjustments and deadline statuses of a results
@@ -231,6 +397,7 @@ func standings(out string, all []*result.Report) (map[string]standing, []string,
 		return nil, nil, fmt.Errorf("%w; fix it and run grade again: no record is lost", err)
 	}
 	st := map[string]standing{}
+	graded := map[string]bool{} // lower-case ids: adjustments name them in any case
 	exercises := map[string]bool{}
 	for _, r := range all {
 		s := standing{}
@@ -240,15 +407,28 @@ func standings(out string, all []*result.Report) (map[string]standing, []string,
 		}
 		got, most := r.Score()
 		s.penalty = s.status.Penalty(got, most)
-		s.final = max(0, got+s.adjust-s.penalty)
+		raw := got + s.adjust - s.penalty
+		s.final = max(0, raw)
+		switch {
+		case raw > most:
+			s.outOfRange = fmt.Sprintf("%s's final, %s, is above the %s points available (total %s, adjustments %+g): check its rows if that is not meant", r.Student, result.Points(s.final), result.Points(most), result.Points(got), s.adjust)
+		case raw < 0:
+			s.outOfRange = fmt.Sprintf("%s's points come to %s, below zero (total %s, adjustments %+g, late penalty %s); the final is 0: check its rows if that is not meant", r.Student, result.Points(raw), result.Points(got), s.adjust, result.Points(s.penalty))
+		}
 		st[r.Student] = s
+		graded[strings.ToLower(r.Student)] = true
 		for _, e := range r.Exercises {
 			exercises[e.Name] = true
 		}
 	}
 	var warnings []string
+	for _, r := range all {
+		if o := st[r.Student].outOfRange; o != "" {
+			warnings = append(warnings, adjust.File+": "+o)
+		}
+	}
 	for _, a := range adjs {
-		if _, ok := st[a.Student]; !ok {
+		if !graded[strings.ToLower(a.Student)] {
 			warnings = append(warnings, fmt.Sprintf("%s:%d: no student %q has been graded; the adjustment waits for one", adjust.File, a.Line, a.Student))
 		} else if a.Exercise != "" && !exercises[a.Exercise] {
 			warnings = append(warnings, fmt.Sprintf("%s:%d: no exercise %q has been graded; the adjustment still counts in the total", adjust.File, a.Line, a.Exercise))
@@ -286,6 +466,28 @@ func (c *class) rebuild(out string, all []*result.Report, exs []*spec.Exercise, 
 	if err := extendGradebook(filepath.Join(out, "gradebook.csv"), ro, st); err != nil {
 		return err
 	}
+	if hasFinal(st) {
+		c.finals = map[string]render.Final{}
+		for _, r := range all {
+			s := st[r.Student]
+			got, _ := r.Score()
+			var why []string
+			if s.adjust != 0 {
+				why = append(why, fmt.Sprintf("adjustments %+g", s.adjust))
+			}
+			if s.penalty != 0 {
+				why = append(why, fmt.Sprintf("late penalty -%s", result.Points(s.penalty)))
+			}
+			if s.final != got && s.final == 0 {
+				why = append(why, "not below 0")
+			}
+			f := render.Final{Points: s.final}
+			if s.final != got {
+				f.Why = strings.Join(why, ", ")
+			}
+			c.finals[r.Student] = f
+		}
+	}
 	for _, r := range all {
 		if err := writeWith(filepath.Join(out, "students", r.Student, "feedback.md"), func(w io.Writer) error { return feedback(w, r, st[r.Student]) }); err != nil {
 			return err
@@ -295,7 +497,7 @@ func (c *class) rebuild(out string, all []*result.Report, exs []*spec.Exercise, 
 	if err := writeWith(filepath.Join(out, similarityFile), func(w io.Writer) error { return similarity.WriteCSV(w, pairs) }); err != nil {
 		return err
 	}
-	if err := appendSummary(filepath.Join(out, "summary.txt"), all, ro); err != nil {
+	if err := appendSummary(filepath.Join(out, "summary.txt"), all, ro, st); err != nil {
 		return err
 	}
 	in := classreport.Input{Reports: all, Roster: ro, Pairs: pairs, Provenance: result.Here(time.Now()),
@@ -324,10 +526,7 @@ func readRoster(path string) (*roster.Roster, error) {
 // has an adjustment or was graded against a deadline: a class without
 // either keeps the gradebook it always had.
 func extendGradebook(path string, ro *roster.Roster, st map[string]standing) error {
-	changed := false
-	for _, s := range st {
-		changed = changed || len(s.adjustments) > 0 || !s.status.Deadline.IsZero() || s.status.LMSLate
-	}
+	changed := hasFinal(st)
 	f, err := os.Open(path)
 	if err != nil {
 		return err
@@ -370,6 +569,18 @@ func extendGradebook(path string, ro *roster.Roster, st map[string]standing) err
 		}
 		return nil
 	})
+}
+
+// hasFinal reports whether the gradebook has the columns adjustment,
+// late_penalty, final and late: whether any student has an adjustment or
+// was graded against a deadline.
+func hasFinal(st map[string]standing) bool {
+	for _, s := range st {
+		if len(s.adjustments) > 0 || !s.status.Deadline.IsZero() || s.status.LMSLate {
+			return true
+		}
+	}
+	return false
 }
 
 // feedback writes a student's feedback.md: the record's, then one line
@@ -427,13 +638,23 @@ func readGo(dir string, ex *spec.Exercise) []similarity.File {
 	return files
 }
 
-// appendSummary adds the histograms and the roster's gaps to summary.txt.
-func appendSummary(path string, all []*result.Report, ro *roster.Roster) error {
+// appendSummary adds the histograms, the finals that adjustments take
+// out of range and the roster's gaps to summary.txt.
+func appendSummary(path string, all []*result.Report, ro *roster.Roster, st map[string]standing) error {
 	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
 	if err != nil {
 		return err
 	}
 	werr := classreport.WriteTextHistograms(f, all)
+	var outOfRange []string
+	for _, r := range all {
+		if o := st[r.Student].outOfRange; o != "" {
+			outOfRange = append(outOfRange, "  "+render.Text(o)+"\n")
+		}
+	}
+	if werr == nil && len(outOfRange) > 0 {
+		_, werr = fmt.Fprintf(f, "\nAdjustments out of range (%s):\n%s", adjust.File, strings.Join(outOfRange, ""))
+	}
 	if werr == nil && ro != nil {
 		var ids []string
 		for _, r := range all {
@@ -497,6 +718,12 @@ func cmdExport(args []string, stdout, stderr io.Writer) int {
 	var grades []roster.Grade
 	for _, r := range all {
 		grades = append(grades, roster.Grade{Student: r.Student, Points: st[r.Student].final})
+	}
+	if lines := roster.Unmatched(*format, ro, grades); len(lines) > 0 {
+		for _, l := range lines {
+			fmt.Fprintf(stderr, "grader: export: %s\n", render.Text(l))
+		}
+		return exitCode(fmt.Errorf("nothing was written: %s could not match %d of %d student(s) (above); add what they lack to your roster file and grade again with -roster, or edit %s, then export again", *format, len(lines), len(grades), filepath.Join(*results, rosterFile)), stderr)
 	}
 	err = writeWith(*outFile, func(w io.Writer) error { return roster.Export(w, *format, *assignment, ro, grades) })
 	if err != nil {

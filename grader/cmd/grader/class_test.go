@@ -23,8 +23,10 @@ var (
 // final points, descending, through the page's #sort= link, and fails
 // unless the page ran its script without a console error, shows its
 // histograms, its check outcomes and its students, and the student table
-// came out sorted. It saves a screenshot next to the page (and a copy at
-// /tmp/report-screenshot.png for a person to look at): browsercheck PAGE.
+// came out sorted. It saves a screenshot next to the page, in the
+// script's work folder, and, for a person to look at after the test, a
+// copy named report-class.png in the folder POOLSCHOOL_SCREENSHOTS names,
+// when it names one: browsercheck PAGE.
 func browsercheck(args []string) int {
 	fail := func(format string, a ...any) int {
 		fmt.Fprintf(os.Stderr, "browsercheck: "+format+"\n", a...)
@@ -83,8 +85,14 @@ func browsercheck(args []string) int {
 	if err := browsertest.Screenshot(ctx, bin, args[0], png); err != nil {
 		return fail("%v", err)
 	}
-	if data, err := os.ReadFile(png); err == nil {
-		_ = os.WriteFile("/tmp/report-screenshot.png", data, 0o644)
+	if keep := os.Getenv("POOLSCHOOL_SCREENSHOTS"); keep != "" {
+		data, err := os.ReadFile(png)
+		if err == nil {
+			err = os.WriteFile(filepath.Join(keep, "report-class.png"), data, 0o644)
+		}
+		if err != nil {
+			return fail("keeping a copy of the screenshot in POOLSCHOOL_SCREENSHOTS: %v", err)
+		}
 	}
 	fmt.Printf("report.html renders; %d students sorted by final: %s\n", len(rows), strings.Join(order, " "))
 	return 0

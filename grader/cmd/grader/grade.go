@@ -15,6 +15,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/poolschool/poolschool/grader/classreport"
 	"github.com/poolschool/poolschool/grader/kit"
 	"github.com/poolschool/poolschool/grader/render"
 	"github.com/poolschool/poolschool/grader/result"
@@ -48,7 +49,7 @@ type grading struct {
 // writes per-student records, feedback.md and results.json, and the class
 // gradebook, JUnit XML and summary.
 func cmdGrade(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("grade", "[-kit DIR] [-out DIR] [-jobs N] [-ex NAME] [-id ID] [-results-json FILE] [-roster FILE] [-deadline TIME [-late-penalty RULE]] [-rerun unmeasured] SUBMISSIONS", stderr)
+	fs := newFlags("grade", "[-kit DIR] [-out DIR] [-jobs N] [-ex NAME] [-id ID] [-results-json FILE] [-roster FILE] [-deadline TIME [-late-penalty RULE] [-change-deadline]] [-rerun unmeasured] SUBMISSIONS", stderr)
 	kitDir := fs.String("kit", ".", "the instructor's kit (with solutions and hidden checks)")
 	outDir := fs.String("out", "grades", "folder for the results")
 	jobs := fs.Int("jobs", 1, "submissions graded in parallel")
@@ -91,7 +92,7 @@ func cmdGrade(args []string, stdout, stderr io.Writer) int {
 		return exitCode(err, stderr)
 	}
 	defer cl.cleanup()
-	classDir, err := cl.stage(fs.Arg(0))
+	canvas, skipped, err := cl.stage(fs.Arg(0))
 	if err != nil {
 		return exitCode(err, stderr)
 	}
@@ -107,10 +108,11 @@ func cmdGrade(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return exitCode(err, stderr)
 	}
-	subs, problems, single, err := findSubmissions(classDir, *resultsJSON != "", ids, *forcedID, filepath.Join(*outDir, submission.IDFile))
+	subs, problems, single, err := findSubmissions(fs.Arg(0), canvas, *resultsJSON != "", ids, *forcedID, filepath.Join(*outDir, submission.IDFile))
 	if err != nil {
 		return exitCode(err, stderr)
 	}
+	problems = append(skipped, problems...)
 	var plans map[string]*rerunPlan
 	var unchanged []string
 	if *rerun != "" {
@@ -130,6 +132,10 @@ func cmdGrade(args []string, stdout, stderr io.Writer) int {
 	prog.preparing()
 	if plans == nil {
 		problems = append(problems, cl.assign(subs, ids)...)
+		if err := cl.checkChange(out, subs); err != nil {
+			prog.finish()
+			return exitCode(err, stderr)
+		}
 	}
 	g, cleanup, err := prepare(*kitDir, *exName, *outDir, *uidBase)
 	if err != nil {
@@ -142,6 +148,9 @@ func cmdGrade(args []string, stdout, stderr io.Writer) int {
 	g.rerun = plans
 	capTimeouts(g.exs, *maxTimeout)
 	if err := ids.WriteFile(filepath.Join(g.out, submission.IDFile)); err != nil {
+		return exitCode(err, stderr)
+	}
+	if err := cl.keepRule(g.out); err != nil {
 		return exitCode(err, stderr)
 	}
 	for _, p := range problems {
@@ -210,7 +219,11 @@ func cmdGrade(args []string, stdout, stderr io.Writer) int {
 		return exitCode(err, stderr)
 	}
 	if !single {
-		if err := render.ClassTable(stdout, reports, termWidth(stdout)); err != nil {
+		if err := render.ClassTableFinal(stdout, reports, termWidth(stdout), cl.finals); err != nil {
+			return exitCode(err, stderr)
+		}
+		// The class's points at a glance, as summary.txt has them.
+		if err := classreport.WriteTextHistograms(stdout, all); err != nil {
 			return exitCode(err, stderr)
 		}
 	}
@@ -295,7 +308,18 @@ func capTimeouts(exs []*spec.Exercise, d time.Duration) {
 // map, stored at idFile), recording the ids it gives there. With one set,
 // p is always a single submission (Gradescope's upload folder holds just
 // the files a student uploaded). forced is the -id of a single submission.
-func findSubmissions(p string, one bool, ids *submission.IDMap, forced, idFile string) (subs []submission.Submission, problems []string, single bool, err error) {
+// canvas, when p is a Canvas download, lists the entries stage made of it.
+func findSubmissions(p string, canvas []string, one bool, ids *submission.IDMap, forced, idFile string) (subs []submission.Submission, problems []string, single bool, err error) {
+	if canvas != nil {
+		if forced != "" {
+			return nil, nil, false, usageErr("-id names the student of one submission; the ids of a class folder's entries are kept in %s", idFile)
+		}
+		subs, problems, err = submission.ScanPaths(canvas, ids)
+		if err == nil && len(subs) == 0 {
+			err = fmt.Errorf("%s holds no submissions (folders, git repositories, .zip or .tar.gz files, or a Canvas download's files)", p)
+		}
+		return subs, problems, false, err
+	}
 	kind, err := submission.KindOf(p)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil, false, usageErr("%s: no such file or folder; name a class folder or one submission", p)

@@ -596,7 +596,7 @@ func setupGraderEnv(env *testscript.Env) error {
 	home := filepath.Join(env.WorkDir, ".home")
 	env.Setenv("HOME", home)
 	env.Setenv("NO_COLOR", "")
-	for _, k := range []string{"GOCACHE", "GOMODCACHE", "GOFLAGS", "GOTOOLCHAIN", "GOPROXY"} {
+	for _, k := range []string{"GOCACHE", "GOMODCACHE", "GOFLAGS", "GOTOOLCHAIN", "GOPROXY", "POOLSCHOOL_SCREENSHOTS"} {
 		if v := os.Getenv(k); v != "" {
 			env.Setenv(k, v)
 		}

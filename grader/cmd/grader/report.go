@@ -3,13 +3,14 @@ package main
 import (
 	"io"
 
+	"github.com/poolschool/poolschool/grader/classreport"
 	"github.com/poolschool/poolschool/grader/render"
 	"github.com/poolschool/poolschool/grader/result"
 )
 
 // cmdReport renders result records again in any format: the terminal
 // report, Gradescope's results.json, JUnit XML, the CSV gradebook,
-// feedback.md or the class summary.
+// feedback.md or the class summary (with summary.txt's histograms).
 func cmdReport(args []string, stdout io.Writer) error {
 	fs := newFlags("report", "-format FORMAT RECORD.json...", io.Discard)
 	format := fs.String("format", "terminal", "terminal, gradescope, junit, csv, feedback or summary")
@@ -58,7 +59,10 @@ func cmdReport(args []string, stdout io.Writer) error {
 	case "csv":
 		return render.Gradebook(stdout, reps)
 	case "summary":
-		return render.Summary(stdout, reps)
+		if err := render.Summary(stdout, reps); err != nil {
+			return err
+		}
+		return classreport.WriteTextHistograms(stdout, reps)
 	}
 	return usageErr("unknown -format %q; use terminal, gradescope, junit, csv, feedback or summary", *format)
 }
