@@ -69,7 +69,8 @@ type junitSkipped struct {
 
 // JUnit writes JUnit XML for the reports: one testsuite per student and
 // exercise ("student/exercise") with the exercise's points as its
-// properties score and max_score, one testcase per check with its points
+// properties score and max_score (and not_graded, the reason, for a
+// submission that could not be graded), one testcase per check with its points
 // and visibility in its system-out. Durations are omitted (time="0") and
 // so are timestamps when stable is true, so that golden files do not
 // change from run to run.
@@ -88,6 +89,11 @@ func JUnit(w io.Writer, name string, reports []*result.Report, stable bool) erro
 			s := junitSuite{Name: XMLText(r.Student + "/" + ex.Name), Properties: []junitProperty{
 				{Name: "score", Value: result.Points(got)}, {Name: "max_score", Value: result.Points(max)},
 			}}
+			if r.Error != "" {
+				// Why none of the checks ran, said once per suite
+				// rather than in each testcase.
+				s.Properties = append(s.Properties, junitProperty{Name: "not_graded", Value: XMLText(OneLine(r.Error, 500))})
+			}
 			if start := exerciseStart(ex); !stable && !start.IsZero() {
 				s.Timestamp = start.UTC().Format("2006-01-02T15:04:05Z")
 			}

@@ -459,6 +459,11 @@ Fix this and submit again.
 	var gs bytes.Buffer
 	require.NoError(t, WriteGradescope(&gs, r))
 	require.Equal(t, 1, strings.Count(gs.String(), "not a readable zip archive"), gs.String())
+	var ju bytes.Buffer
+	require.NoError(t, JUnit(&ju, "poolschool", []*result.Report{r}, true))
+	require.Equal(t, 1, strings.Count(ju.String(), "not a readable zip archive"), "junit.xml says why, once:\n%s", ju.String())
+	require.Contains(t, ju.String(), `<property name="not_graded" value="submission refused: bob.zip is not a readable zip archive`)
+	require.NoError(t, junitxsd.Validate(bytes.NewReader(ju.Bytes())), "junit.xml with the reason is still valid")
 }
 
 func TestMarkdownHeading(t *testing.T) {

@@ -88,7 +88,8 @@ type Exercise struct {
 	HiddenPoints float64 `json:"hidden_points,omitempty"`
 	Page         string  `json:"page,omitempty"` // the exercise's page, "docs/homework/primes.md"
 	// BuildError is the compiler's output when the program did not build,
-	// with paths relative to the exercise's folder; "" when it built.
+	// with paths relative to the kit's root (exercises/primes/main.go);
+	// "" when it built.
 	BuildError string `json:"build_error,omitempty"`
 }
 

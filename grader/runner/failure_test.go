@@ -116,9 +116,10 @@ func TestCutLines(t *testing.T) {
 	require.Equal(t, s, cutLines(s), "13 lines were cut")
 }
 
-// The compiler's lines read like the student's own folder.
+// The compiler's lines name files as the student's own kit has them, from
+// its root.
 func TestCompilerLines(t *testing.T) {
-	out := "# github.com/poolschool/poolschool/exercises/primes\n/tmp/k/exercises/primes/main.go:6:24: syntax error: unexpected newline\nexercises/primes/util.go:3:2: undefined: x\n"
-	want := "main.go:6:24: syntax error: unexpected newline\nutil.go:3:2: undefined: x"
-	require.Equal(t, want, compilerLines(out, "/tmp/k", "exercises", "primes"))
+	out := "# github.com/poolschool/poolschool/exercises/primes\n/tmp/k/exercises/primes/main.go:6:24: syntax error: unexpected newline\n./exercises/primes/util.go:3:2: undefined: x\n"
+	want := "exercises/primes/main.go:6:24: syntax error: unexpected newline\nexercises/primes/util.go:3:2: undefined: x"
+	require.Equal(t, want, compilerLines(out, "/tmp/k"))
 }

@@ -211,7 +211,7 @@ func (r *Runner) build(ctx context.Context, kit, src string, ex *spec.Exercise, 
 	cmd.SysProcAttr = sandbox.RunnerAttr()
 	cmd.WaitDelay = time.Second
 	if err := cmd.Run(); err != nil {
-		return "", &BuildError{Output: compilerLines(out.String(), kit, src, ex.Name)}
+		return "", &BuildError{Output: compilerLines(out.String(), kit)}
 	}
 	return bin, nil
 }
@@ -234,18 +234,17 @@ func (r *Runner) buildConfinement(exWork string) sandbox.Confinement {
 }
 
 // compilerLines makes the go command's output read like the student's own
-// folder: paths relative to the exercise (main.go:10:2, not the grader's
+// kit: paths relative to its root, as the student's editor and terminal
+// open them from there (exercises/primes/main.go:10:2, not the grader's
 // copy of the kit), without the "# package" line, capped.
-func compilerLines(s, kit, src, name string) string {
+func compilerLines(s, kit string) string {
 	s = strings.ReplaceAll(s, kit+string(os.PathSeparator), "")
-	s = strings.ReplaceAll(s, "./"+src+"/"+name+"/", "")
-	s = strings.ReplaceAll(s, src+"/"+name+"/", "")
 	var out []string
 	for _, l := range strings.Split(strings.TrimRight(s, "\n"), "\n") {
 		if strings.HasPrefix(l, "# ") {
 			continue
 		}
-		out = append(out, l)
+		out = append(out, strings.TrimPrefix(l, "./"))
 	}
 	return capText(strings.Join(out, "\n"), logCap)
 }
