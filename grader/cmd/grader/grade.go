@@ -9,13 +9,14 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"sort"
 	"strings"
 	"sync"
 	"syscall"
 	"time"
 
+	"github.com/poolschool/poolschool/grader/class"
 	"github.com/poolschool/poolschool/grader/classreport"
+	"github.com/poolschool/poolschool/grader/internal/atomicfile"
 	"github.com/poolschool/poolschool/grader/kit"
 	"github.com/poolschool/poolschool/grader/render"
 	"github.com/poolschool/poolschool/grader/result"
@@ -39,7 +40,7 @@ type grading struct {
 	// progress shows which student is graded and what runs for them;
 	// nil shows nothing.
 	progress *progress
-	class    *class // the roster, the deadline and the class view
+	class    *classSettings // the roster and the deadline
 	// rerun, for grade -rerun unmeasured, holds per student id the earlier
 	// record whose not-measured checks run again; nil grades in full.
 	rerun map[string]*rerunPlan
@@ -104,7 +105,7 @@ func cmdGrade(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return exitCode(err, stderr)
 	}
-	ids, err := classIDs(out)
+	ids, err := class.IDs(out)
 	if err != nil {
 		return exitCode(err, stderr)
 	}
@@ -150,7 +151,7 @@ func cmdGrade(args []string, stdout, stderr io.Writer) int {
 	if err := ids.WriteFile(filepath.Join(g.out, submission.IDFile)); err != nil {
 		return exitCode(err, stderr)
 	}
-	if err := cl.keepRule(g.out); err != nil {
+	if err := cl.due.Keep(g.out); err != nil {
 		return exitCode(err, stderr)
 	}
 	for _, p := range problems {
@@ -210,16 +211,18 @@ func cmdGrade(args []string, stdout, stderr io.Writer) int {
 		return exitCode(fmt.Errorf("interrupted; the results written so far are in %s", g.out), stderr)
 	}
 	if !single && plans == nil {
-		if err := writeLines(filepath.Join(g.out, "class-notes.txt"), problems); err != nil {
+		if err := class.WriteNotes(g.out, problems); err != nil {
 			return exitCode(err, stderr)
 		}
 	}
-	all, err := g.writeClass()
+	res, err := class.Rebuild(g.out, class.Options{Roster: cl.rosterPath, Exercises: g.exs, Starter: g.base,
+		Warn: func(w string) { fmt.Fprintf(stderr, "grader: %s\n", w) }})
 	if err != nil {
 		return exitCode(err, stderr)
 	}
+	all := res.Reports
 	if !single {
-		if err := render.ClassTableFinal(stdout, reports, termWidth(stdout), cl.finals); err != nil {
+		if err := render.ClassTableFinal(stdout, reports, termWidth(stdout), res.Finals); err != nil {
 			return exitCode(err, stderr)
 		}
 		// The class's points at a glance, as summary.txt has them.
@@ -228,7 +231,7 @@ func cmdGrade(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	if *resultsJSON != "" && len(reports) == 1 {
-		if err := writeWith(*resultsJSON, func(w io.Writer) error { return render.WriteGradescope(w, reports[0]) }); err != nil {
+		if err := atomicfile.Write(*resultsJSON, func(w io.Writer) error { return render.WriteGradescope(w, reports[0]) }); err != nil {
 			return exitCode(err, stderr)
 		}
 	}
@@ -378,28 +381,6 @@ func singleID(ids *submission.IDMap, entry, forced, idFile string) (string, erro
 	return id, nil
 }
 
-// classIDs loads the map of student ids of the results folder out. A
-// results folder written before the map was kept has its records instead:
-// each says which entry (its source) was graded under which id.
-func classIDs(out string) (*submission.IDMap, error) {
-	path := filepath.Join(out, submission.IDFile)
-	if _, err := os.Stat(path); !errors.Is(err, fs.ErrNotExist) {
-		return submission.ReadIDMap(path)
-	}
-	ids := submission.NewIDMap()
-	files, _ := filepath.Glob(filepath.Join(out, "students", "*", "record.json"))
-	for _, f := range files {
-		r, err := result.ReadFile(f)
-		if err != nil {
-			return nil, err
-		}
-		if r.Source != "" {
-			ids.Set(r.Source, r.Student)
-		}
-	}
-	return ids, nil
-}
-
 // gradeOne unpacks one submission into a fresh copy of the released kit and
 // runs every check of every selected exercise on it.
 func (g *grading) gradeOne(ctx context.Context, s submission.Submission, slot int) *result.Report {
@@ -461,7 +442,7 @@ func (g *grading) gradeOne(ctx context.Context, s submission.Submission, slot in
 			rep.Error = err.Error()
 			return rep
 		}
-	} else if err := g.class.keep(g.out, s.ID, copyDir, g.exs); err != nil {
+	} else if err := class.KeepSubmitted(g.out, s.ID, copyDir, g.exs); err != nil {
 		rep.Error = err.Error()
 		return rep
 	}
@@ -511,81 +492,10 @@ func (g *grading) writeStudent(r *result.Report) error {
 	if err := r.WriteFile(filepath.Join(dir, "record.json")); err != nil {
 		return err
 	}
-	if err := writeWith(filepath.Join(dir, "results.json"), func(w io.Writer) error { return render.WriteGradescope(w, r) }); err != nil {
+	if err := atomicfile.Write(filepath.Join(dir, "results.json"), func(w io.Writer) error { return render.WriteGradescope(w, r) }); err != nil {
 		return err
 	}
-	return writeWith(filepath.Join(dir, "feedback.md"), func(w io.Writer) error { return render.Feedback(w, r) })
-}
-
-// writeClass rebuilds the class files from every student record in the
-// results folder, so a regrade of one student changes only that student's
-// rows.
-func (g *grading) writeClass() ([]*result.Report, error) {
-	files, _ := filepath.Glob(filepath.Join(g.out, "students", "*", "record.json"))
-	sort.Strings(files)
-	var all []*result.Report
-	for _, f := range files {
-		r, err := result.ReadFile(f)
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, r)
-	}
-	if err := writeWith(filepath.Join(g.out, "gradebook.csv"), func(w io.Writer) error { return render.Gradebook(w, all) }); err != nil {
-		return nil, err
-	}
-	if err := writeWith(filepath.Join(g.out, "junit.xml"), func(w io.Writer) error { return render.JUnit(w, "poolschool", all, false) }); err != nil {
-		return nil, err
-	}
-	notes, _ := os.ReadFile(filepath.Join(g.out, "class-notes.txt"))
-	err := writeWith(filepath.Join(g.out, "summary.txt"), func(w io.Writer) error {
-		if err := render.Summary(w, all); err != nil {
-			return err
-		}
-		if len(notes) > 0 {
-			_, err := fmt.Fprintf(w, "\nClass folder notes:\n%s", render.Text(indentLines(string(notes))))
-			return err
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return all, g.class.rebuild(g.out, all, g.exs, g.base)
-}
-
-func indentLines(s string) string {
-	var b strings.Builder
-	for _, l := range strings.Split(strings.TrimRight(s, "\n"), "\n") {
-		b.WriteString("  " + l + "\n")
-	}
-	return b.String()
-}
-
-// writeWith writes a file through f, atomically.
-func writeWith(path string, f func(io.Writer) error) error {
-	tmp := path + ".tmp"
-	file, err := os.Create(tmp)
-	if err != nil {
-		return err
-	}
-	if err := f(file); err != nil {
-		file.Close()
-		os.Remove(tmp)
-		return err
-	}
-	if err := file.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
-}
-
-func writeLines(path string, lines []string) error {
-	if len(lines) == 0 {
-		_ = os.Remove(path)
-		return nil
-	}
-	return os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o644)
+	return atomicfile.Write(filepath.Join(dir, "feedback.md"), func(w io.Writer) error { return render.Feedback(w, r) })
 }
 
 // exerciseNames lists the names of exs, in order.

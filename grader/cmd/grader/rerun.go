@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 
+	"github.com/poolschool/poolschool/grader/class"
 	"github.com/poolschool/poolschool/grader/deadline"
 	"github.com/poolschool/poolschool/grader/kit"
 	"github.com/poolschool/poolschool/grader/result"
@@ -110,9 +111,9 @@ func (p *rerunPlan) sameWork(out, student, copyDir string, commit, filesSHA256 s
 	}
 	// A record from before provenance: compare with the kept Go files.
 	for _, ex := range exs {
-		kept := filepath.Join(out, "students", student, submittedDir, ex.Name)
+		kept := class.Submitted(out, student, ex.Name)
 		now := filepath.Join(copyDir, kit.Exercises, ex.Name)
-		a, b := editableGo(kept, ex), editableGo(now, ex)
+		a, b := class.EditableGo(kept, ex), class.EditableGo(now, ex)
 		if !slices.Equal(a, b) {
 			return fmt.Errorf("the submission's %s files are not those graded; grade it again in full (without -rerun)", ex.Name)
 		}
