@@ -16,7 +16,6 @@ import (
 	"github.com/poolschool/poolschool/grader/internal/atomicfile"
 	"github.com/poolschool/poolschool/grader/kit"
 	"github.com/poolschool/poolschool/grader/render"
-	"github.com/poolschool/poolschool/grader/result"
 	"github.com/poolschool/poolschool/grader/roster"
 	"github.com/poolschool/poolschool/grader/submission"
 )
@@ -205,31 +204,6 @@ func (c *classSettings) assign(subs []submission.Submission, ids *submission.IDM
 		ids.Set(entry, s.ID)
 	}
 	return problems
-}
-
-// graded records when a submission's graded work was made, against the
-// deadline, in the student's deadline.json, and says so in the record.
-func (c *classSettings) graded(out string, s submission.Submission, x *submission.Extracted, rep *result.Report) error {
-	st := deadline.Status{Deadline: c.deadline, Commit: x.Commit, Committed: x.Committed, Newer: x.Newer, Rule: c.rule,
-		LMSLate: c.lmsLate[filepath.Base(s.Path)]}
-	if !c.deadline.IsZero() && !x.Committed.IsZero() && x.Committed.After(c.deadline) {
-		st.Late = x.Committed.Sub(c.deadline)
-	}
-	if x.Commit != "" && !c.deadline.IsZero() {
-		note := fmt.Sprintf("graded commit %.12s, committed %s", x.Commit, x.Committed.Format(time.RFC3339))
-		if st.Newer {
-			note += "; later commits, after the deadline, were not graded"
-		}
-		rep.Notes = append(rep.Notes, note)
-	}
-	if d := st.Describe(); d != "" {
-		rep.Notes = append(rep.Notes, "late: "+d)
-	}
-	dir := filepath.Join(out, "students", rep.Student)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	return st.WriteFile(filepath.Join(dir, deadline.File))
 }
 
 // cmdExport writes a results folder's final points as the grade import

@@ -9,42 +9,19 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"strings"
-	"sync"
 	"syscall"
 	"time"
 
 	"github.com/poolschool/poolschool/grader/class"
 	"github.com/poolschool/poolschool/grader/classreport"
+	"github.com/poolschool/poolschool/grader/grading"
 	"github.com/poolschool/poolschool/grader/internal/atomicfile"
-	"github.com/poolschool/poolschool/grader/kit"
 	"github.com/poolschool/poolschool/grader/render"
-	"github.com/poolschool/poolschool/grader/result"
-	"github.com/poolschool/poolschool/grader/runner"
-	"github.com/poolschool/poolschool/grader/sandbox"
-	"github.com/poolschool/poolschool/grader/spec"
 	"github.com/poolschool/poolschool/grader/submission"
 )
 
-// grading is the state shared by one grade run.
-type grading struct {
-	runner *runner.Runner // its Work is the run's work folder
-	base   string         // released kit, without grader/checks
-	exs    []*spec.Exercise
-	only   *spec.Exercise // the one exercise selected with -ex, for bare uploads
-	out    string
-
-	// pristine is the student kit as released, file by file, that a
-	// submission's files are compared with (see kit.ReleasedSums).
-	pristine kit.Sums
-	// progress shows which student is graded and what runs for them;
-	// nil shows nothing.
-	progress *progress
-	class    *classSettings // the roster and the deadline
-	// rerun, for grade -rerun unmeasured, holds per student id the earlier
-	// record whose not-measured checks run again; nil grades in full.
-	rerun map[string]*rerunPlan
-}
+// rerunUnmeasured is the one value of grade's -rerun flag.
+const rerunUnmeasured = "unmeasured"
 
 // cmdGrade grades a class folder of submissions, or one submission, and
 // writes per-student records, feedback.md and results.json, and the class
@@ -99,7 +76,7 @@ func cmdGrade(args []string, stdout, stderr io.Writer) int {
 	}
 	start := time.Now()
 	// Every input is checked before anything is written: the submissions
-	// and their ids first, then the kit (prepare makes the results folder
+	// and their ids first, then the kit (grading.New makes the results folder
 	// last).
 	out, err := filepath.Abs(*outDir)
 	if err != nil {
@@ -114,10 +91,14 @@ func cmdGrade(args []string, stdout, stderr io.Writer) int {
 		return exitCode(err, stderr)
 	}
 	problems = append(skipped, problems...)
-	var plans map[string]*rerunPlan
+	var rr *grading.Rerun
 	var unchanged []string
 	if *rerun != "" {
-		if subs, plans, unchanged, err = planReruns(out, subs); err != nil {
+		if rr, subs, unchanged, err = grading.PlanRerun(out, subs); err != nil {
+			var nr *grading.NoRecordError
+			if errors.As(err, &nr) {
+				err = usageErr("-rerun: %s has no record in %s; grade it first (without -rerun)", nr.Student, nr.Out)
+			}
 			return exitCode(err, stderr)
 		}
 		if len(subs) == 0 {
@@ -126,96 +107,58 @@ func cmdGrade(args []string, stdout, stderr io.Writer) int {
 		}
 		// Records of one exercise were graded with -ex, which takes a
 		// bare upload of that exercise's files: so is the rerun.
-		*exName = oneExercise(plans)
+		*exName = rr.Exercise()
 	}
 	prog := newProgress(stderr)
 	defer prog.finish()
 	prog.preparing()
-	if plans == nil {
+	if rr == nil {
 		problems = append(problems, cl.assign(subs, ids)...)
 		if err := cl.checkChange(out, subs); err != nil {
 			prog.finish()
 			return exitCode(err, stderr)
 		}
 	}
-	g, cleanup, err := prepare(*kitDir, *exName, *outDir, *uidBase)
+	k, selected, err := openExercises(*kitDir, *exName)
 	if err != nil {
 		prog.finish()
 		return exitCode(err, stderr)
 	}
-	defer cleanup()
-	g.progress = prog
-	g.class = cl
-	g.rerun = plans
-	capTimeouts(g.exs, *maxTimeout)
-	if err := ids.WriteFile(filepath.Join(g.out, submission.IDFile)); err != nil {
+	g, err := grading.New(grading.Options{Kit: k, Exercises: selected, Out: *outDir, Jobs: *jobs, UIDBase: *uidBase, MaxTimeout: *maxTimeout,
+		Class:    grading.Class{Deadline: cl.deadline, Penalty: cl.rule, LMSLate: cl.lmsLate},
+		Rerun:    rr,
+		Progress: prog})
+	if err != nil {
+		prog.finish()
 		return exitCode(err, stderr)
 	}
-	if err := cl.due.Keep(g.out); err != nil {
+	defer g.Close()
+	if err := ids.WriteFile(filepath.Join(g.Out(), submission.IDFile)); err != nil {
+		return exitCode(err, stderr)
+	}
+	if err := cl.due.Keep(g.Out()); err != nil {
 		return exitCode(err, stderr)
 	}
 	for _, p := range problems {
 		prog.println("grader: " + p)
 	}
-	if *exName == "" && len(g.exs) > 1 {
-		prog.println(fmt.Sprintf("grader: grading every exercise (%s) for each student; one assignment is -ex NAME", exerciseList(g.exs)))
+	if *exName == "" && len(g.Exercises()) > 1 {
+		prog.println(fmt.Sprintf("grader: grading every exercise (%s) for each student; one assignment is -ex NAME", exerciseList(g.Exercises())))
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	_ = sandbox.BecomeSubreaper()
 	prog.start(len(subs))
-	reports := make([]*result.Report, len(subs))
-	var measured, still int
-	var countMu sync.Mutex
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for slot := 0; slot < *jobs; slot++ {
-		wg.Add(1)
-		go func(slot int) {
-			defer wg.Done()
-			for i := range next {
-				prog.begin(slot, subs[i].ID)
-				r := g.gradeOne(ctx, subs[i], slot)
-				if p := plans[subs[i].ID]; p != nil {
-					if r.Error != "" {
-						prog.println(fmt.Sprintf("grader: rerun of %s: %s; its record is unchanged", r.Student, r.Error))
-						reports[i] = p.old
-						prog.done(slot, p.old)
-						continue
-					}
-					m, s := p.merge(r)
-					countMu.Lock()
-					measured, still = measured+m, still+s
-					countMu.Unlock()
-					r = p.old
-				}
-				reports[i] = r
-				if err := g.writeStudent(r); err != nil {
-					prog.println(fmt.Sprintf("grader: writing results of %s: %v", r.Student, err))
-				}
-				prog.done(slot, r)
-			}
-		}(slot)
-	}
-	for i := range subs {
-		if ctx.Err() != nil {
-			break
-		}
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	sandbox.KillDescendants(sandbox.SelfPID())
+	reports, err := g.Run(ctx, subs)
 	prog.finish()
-	if ctx.Err() != nil {
-		return exitCode(fmt.Errorf("interrupted; the results written so far are in %s", g.out), stderr)
+	if err != nil {
+		return exitCode(fmt.Errorf("interrupted; the results written so far are in %s", g.Out()), stderr)
 	}
-	if !single && plans == nil {
-		if err := class.WriteNotes(g.out, problems); err != nil {
+	if !single && rr == nil {
+		if err := class.WriteNotes(g.Out(), problems); err != nil {
 			return exitCode(err, stderr)
 		}
 	}
-	res, err := class.Rebuild(g.out, class.Options{Roster: cl.rosterPath, Exercises: g.exs, Starter: g.base,
+	res, err := class.Rebuild(g.Out(), class.Options{Roster: cl.rosterPath, Exercises: g.Exercises(), Starter: g.Released(),
 		Warn: func(w string) { fmt.Fprintf(stderr, "grader: %s\n", w) }})
 	if err != nil {
 		return exitCode(err, stderr)
@@ -235,75 +178,15 @@ func cmdGrade(args []string, stdout, stderr io.Writer) int {
 			return exitCode(err, stderr)
 		}
 	}
-	if plans != nil {
+	if rr != nil {
+		measured, still := rr.Counts()
 		fmt.Fprintf(stdout, "rerun: %d check(s) not measured before, of %d student(s): %d now measured, %d still not measured; %d student(s) had none to run\n",
 			measured+still, len(subs), measured, still, len(unchanged))
 	}
 	fmt.Fprintf(stdout, "graded %d submission(s) in %s; the class has %d graded student(s)\n", len(subs), time.Since(start).Round(100*time.Millisecond), len(all))
-	fmt.Fprintf(stdout, "results: %s (gradebook.csv, junit.xml, summary.txt, students/<id>/)\n", g.out)
-	fmt.Fprintf(stdout, "isolation: %s\n", sandbox.Isolation(g.runner.User))
+	fmt.Fprintf(stdout, "results: %s (gradebook.csv, junit.xml, summary.txt, students/<id>/)\n", g.Out())
+	fmt.Fprintf(stdout, "isolation: %s\n", g.Isolation())
 	return 0
-}
-
-// prepare loads and copies the checks to a place student code cannot read,
-// and writes the released kit every student copy starts from.
-func prepare(kitDir, exName, outDir string, uidBase int) (*grading, func(), error) {
-	k, selected, err := openExercises(kitDir, exName)
-	if err != nil {
-		return nil, nil, err
-	}
-	r, err := runner.New(runner.Options{Prefix: "poolschool-grade-", UIDBase: uidBase, Reachable: true})
-	if err != nil {
-		return nil, nil, err
-	}
-	work := r.Work
-	cleanup := func() { _ = r.Close() }
-	fail := func(err error) (*grading, func(), error) { cleanup(); return nil, nil, err }
-	checks := filepath.Join(work, "checks")
-	if err := kit.CopyTree(filepath.Join(k.Root, kit.Checks), checks, nil); err != nil {
-		return fail(fmt.Errorf("copying the checks: %w", err))
-	}
-	if err := os.Chmod(checks, 0o700); err != nil {
-		return fail(err)
-	}
-	pristine, err := spec.Load(checks)
-	if err != nil {
-		return fail(err)
-	}
-	var names []string
-	for _, ex := range selected {
-		names = append(names, ex.Name)
-	}
-	exs, _ := kit.Select(pristine, names)
-	base := filepath.Join(work, "base")
-	if _, err := k.Release(base, exs, false); err != nil {
-		return fail(err)
-	}
-	sums, err := k.ReleasedSums(pristine, filepath.Join(work, "released"))
-	if err != nil {
-		return fail(err)
-	}
-	if err := os.MkdirAll(outDir, 0o755); err != nil {
-		return fail(fmt.Errorf("making the results folder: %w", err))
-	}
-	out, _ := filepath.Abs(outDir)
-	g := &grading{runner: r, base: base, exs: exs, out: out, pristine: sums}
-	if len(exs) == 1 {
-		g.only = exs[0]
-	}
-	return g, cleanup, nil
-}
-
-// capTimeouts lowers every check's time limit to at most d (0: no cap).
-func capTimeouts(exs []*spec.Exercise, d time.Duration) {
-	if d <= 0 {
-		return
-	}
-	for _, ex := range exs {
-		for _, c := range ex.Checks {
-			c.Timeout = min(c.Timeout, d)
-		}
-	}
 }
 
 // findSubmissions decides whether p is one submission or a class folder,
@@ -379,130 +262,4 @@ func singleID(ids *submission.IDMap, entry, forced, idFile string) (string, erro
 		return "", usageErr("%s would be graded as %q, which %s gives to %s; to replace that student's record pass -id %s, or pass -id with a new id", submission.ShowName(entry), id, idFile, submission.ShowName(h[0]), id)
 	}
 	return id, nil
-}
-
-// gradeOne unpacks one submission into a fresh copy of the released kit and
-// runs every check of every selected exercise on it.
-func (g *grading) gradeOne(ctx context.Context, s submission.Submission, slot int) *result.Report {
-	start := time.Now()
-	here := result.Here(start)
-	rep := &result.Report{Student: s.ID, Source: filepath.Base(s.Path), Isolation: sandbox.Isolation(g.runner.Slot(slot, "").User),
-		Confinement: sandbox.Confining().Describe(), Provenance: &here}
-	defer func() {
-		rep.Duration = time.Since(start)
-		if rep.Error != "" {
-			g.notGraded(rep)
-		}
-	}()
-	dir := filepath.Join(g.runner.Work, "s", s.ID)
-	_ = os.RemoveAll(dir)
-	defer os.RemoveAll(dir)
-	// The grader's folders mean nothing to the student, and are gone
-	// after the run.
-	defer rep.MapText(relativeTo(dir, g.runner.Work))
-	if err := os.MkdirAll(dir, 0o711); err != nil {
-		rep.Error = err.Error()
-		return rep
-	}
-	_ = os.Chmod(filepath.Dir(dir), 0o711)
-	x, err := submission.Extract(s, filepath.Join(dir, "raw"), submission.DefaultLimits)
-	if err != nil {
-		rep.Error = oneLine(err.Error())
-		return rep
-	}
-	here.Commit, here.Uncommitted = x.Commit, x.Uncommitted
-	if len(x.Uncommitted) > 0 {
-		rep.Notes = append(rep.Notes, "uncommitted changes were not graded (a git submission is graded as committed): "+strings.Join(x.Uncommitted, ", "))
-	}
-	plan := g.rerun[s.ID]
-	if plan == nil {
-		if err := g.class.graded(g.out, s, x, rep); err != nil {
-			rep.Error = err.Error()
-			return rep
-		}
-	}
-	copyDir := filepath.Join(dir, "kit")
-	if err := kit.CopyTree(g.base, copyDir, nil); err != nil {
-		rep.Error = "copying the kit: " + err.Error()
-		return rep
-	}
-	notes, err := submission.Apply(x, copyDir, g.exs, g.only, g.pristine)
-	if err != nil {
-		rep.Error = oneLine(err.Error())
-		return rep
-	}
-	_ = os.RemoveAll(x.Dir)
-	rep.Notes = append(rep.Notes, notes...)
-	if here.FilesSHA256, err = kit.GradedSHA256(copyDir, exerciseNames(g.exs)); err != nil {
-		rep.Error = "hashing the files graded: " + err.Error()
-		return rep
-	}
-	if plan != nil {
-		if err := plan.sameWork(g.out, s.ID, copyDir, x.Commit, here.FilesSHA256, g.exs); err != nil {
-			rep.Error = err.Error()
-			return rep
-		}
-	} else if err := class.KeepSubmitted(g.out, s.ID, copyDir, g.exs); err != nil {
-		rep.Error = err.Error()
-		return rep
-	}
-	run := filepath.Join(dir, "run")
-	if err := os.MkdirAll(run, 0o711); err != nil {
-		rep.Error = err.Error()
-		return rep
-	}
-	r := g.runner.Slot(slot, run)
-	r.Observer = g.progress.observer(slot)
-	for i, ex := range g.exs {
-		checks := ex.Checks
-		if plan != nil {
-			r.Passed = map[string]bool{}
-			if checks = plan.checks(ex, r.Passed); len(checks) == 0 {
-				continue
-			}
-		}
-		rep.Exercises = append(rep.Exercises, r.Exercise(ctx, copyDir, kit.Exercises, i+1, ex, checks))
-	}
-	return rep
-}
-
-// notGraded gives a submission that could not be read a record in which
-// every check scores zero as not run, so the gradebook shows the full
-// maximum for it too. The reason is the report's error, said once there.
-func (g *grading) notGraded(rep *result.Report) {
-	rep.Exercises = nil
-	for i, ex := range g.exs {
-		e := result.Exercise{Name: ex.Name, Title: ex.Title}
-		for j, c := range ex.Checks {
-			cr := runner.NewRecord(ex, i+1, j+1, c)
-			cr.Status, cr.Reason = result.Error, "not run: the submission could not be graded"
-			e.Checks = append(e.Checks, cr)
-		}
-		rep.Exercises = append(rep.Exercises, e)
-	}
-}
-
-// writeStudent writes students/<id>/record.json, results.json and
-// feedback.md, replacing that student's earlier results only.
-func (g *grading) writeStudent(r *result.Report) error {
-	dir := filepath.Join(g.out, "students", r.Student)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	if err := r.WriteFile(filepath.Join(dir, "record.json")); err != nil {
-		return err
-	}
-	if err := atomicfile.Write(filepath.Join(dir, "results.json"), func(w io.Writer) error { return render.WriteGradescope(w, r) }); err != nil {
-		return err
-	}
-	return atomicfile.Write(filepath.Join(dir, "feedback.md"), func(w io.Writer) error { return render.Feedback(w, r) })
-}
-
-// exerciseNames lists the names of exs, in order.
-func exerciseNames(exs []*spec.Exercise) []string {
-	names := make([]string, len(exs))
-	for i, ex := range exs {
-		names[i] = ex.Name
-	}
-	return names
 }

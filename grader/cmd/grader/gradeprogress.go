@@ -101,8 +101,8 @@ func (p *progress) start(total int) {
 	p.draw()
 }
 
-// begin says that job slot starts on a student.
-func (p *progress) begin(slot int, student string) {
+// Begin says that job slot starts on a student.
+func (p *progress) Begin(slot int, student string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.jobs[slot] = &job{student: student, what: "unpacking", since: p.now()}
@@ -119,8 +119,8 @@ func (p *progress) step(slot int, what string) {
 	p.draw()
 }
 
-// done says that job slot graded r.
-func (p *progress) done(slot int, r *result.Report) {
+// Done says that job slot graded r.
+func (p *progress) Done(slot int, r *result.Report) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	delete(p.jobs, slot)
@@ -146,6 +146,10 @@ func (p *progress) println(s string) {
 	fmt.Fprintln(p.w, s)
 	p.draw()
 }
+
+// Note writes a line about the run from the grader, above the progress
+// line.
+func (p *progress) Note(s string) { p.println("grader: " + s) }
 
 // finish stops the redraw and takes the line off the screen.
 func (p *progress) finish() {
@@ -191,12 +195,8 @@ func (p *progress) clear() {
 	}
 }
 
-// observer is what tells p the steps of the student job slot grades; nil
-// when p is.
-func (p *progress) observer(slot int) runner.Observer {
-	if p == nil {
-		return nil
-	}
+// Runner is what tells p the steps of the student job slot grades.
+func (p *progress) Runner(slot int) runner.Observer {
 	return gradeObserver{p, slot}
 }
 

@@ -277,6 +277,15 @@ func exerciseList(exs []*spec.Exercise) string {
 	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
 
+// exerciseNames lists the names of exs, in order.
+func exerciseNames(exs []*spec.Exercise) []string {
+	names := make([]string, len(exs))
+	for i, ex := range exs {
+		names[i] = ex.Name
+	}
+	return names
+}
+
 // yamlString quotes s as a YAML double-quoted scalar.
 func yamlString(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", " ")

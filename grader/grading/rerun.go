@@ -1,4 +1,4 @@
-package main
+package grading
 
 import (
 	"bytes"
@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 
 	"github.com/poolschool/poolschool/grader/class"
 	"github.com/poolschool/poolschool/grader/deadline"
@@ -17,34 +18,54 @@ import (
 	"github.com/poolschool/poolschool/grader/submission"
 )
 
-// rerunUnmeasured is the one value of grade's -rerun flag.
-const rerunUnmeasured = "unmeasured"
+// Rerun is grade -rerun unmeasured: it runs again, on the same work,
+// only the checks of the earlier records of a results folder that were
+// not measured, and puts what they record now in their places in those
+// records.
+type Rerun struct {
+	plans map[string]*rerunPlan // per student id
 
-// rerunPlan is what grade -rerun unmeasured does for one student: the
-// record of the earlier run, whose not-measured checks run again on the
-// same work, and which of its checks passed (what those need).
+	mu              sync.Mutex
+	measured, still int // checks run again: measured now, still not
+}
+
+// rerunPlan is what a Rerun does for one student: the record of the
+// earlier run, whose not-measured checks run again on the same work, and
+// which of its checks passed (what those need).
 type rerunPlan struct {
 	old    *result.Report
 	status deadline.Status // the earlier run's deadline and graded commit
 }
 
-// planReruns reads, for each submission, its student's record in the
-// results folder out and keeps those with a check not measured; the rest
-// are named in skipped. A submission whose student has no record is an
-// error: -rerun re-runs, it does not grade anew.
-func planReruns(out string, subs []submission.Submission) (keep []submission.Submission, plans map[string]*rerunPlan, skipped []string, err error) {
-	plans = map[string]*rerunPlan{}
+// NoRecordError is a submission a Rerun cannot run again: its student
+// has no record in the results folder. A rerun re-runs, it does not
+// grade anew.
+type NoRecordError struct {
+	Student string
+	Out     string // the results folder
+}
+
+func (e *NoRecordError) Error() string {
+	return fmt.Sprintf("%s has no record in %s", e.Student, e.Out)
+}
+
+// PlanRerun reads, for each submission, its student's record in the
+// results folder out and keeps those with a check not measured, in run;
+// the rest are named in unchanged. A submission whose student has no
+// record is a *NoRecordError.
+func PlanRerun(out string, subs []submission.Submission) (rerun *Rerun, run []submission.Submission, unchanged []string, err error) {
+	rerun = &Rerun{plans: map[string]*rerunPlan{}}
 	for _, s := range subs {
 		dir := filepath.Join(out, "students", s.ID)
 		old, err := result.ReadFile(filepath.Join(dir, "record.json"))
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, nil, nil, usageErr("-rerun: %s has no record in %s; grade it first (without -rerun)", s.ID, out)
+			return nil, nil, nil, &NoRecordError{Student: s.ID, Out: out}
 		}
 		if err != nil {
 			return nil, nil, nil, err
 		}
 		if n, _ := old.NotMeasured(); n == 0 || old.Error != "" {
-			skipped = append(skipped, s.ID)
+			unchanged = append(unchanged, s.ID)
 			continue
 		}
 		st, err := deadline.ReadFile(filepath.Join(dir, deadline.File))
@@ -53,23 +74,50 @@ func planReruns(out string, subs []submission.Submission) (keep []submission.Sub
 		}
 		// A git submission is graded at the commit the first run chose.
 		s.Before = st.Deadline
-		keep = append(keep, s)
-		plans[s.ID] = &rerunPlan{old: old, status: st}
+		run = append(run, s)
+		rerun.plans[s.ID] = &rerunPlan{old: old, status: st}
 	}
-	return keep, plans, skipped, nil
+	return rerun, run, unchanged, nil
 }
 
-// oneExercise returns the name of the one exercise every record of plans
-// holds, or "" when they hold several.
-func oneExercise(plans map[string]*rerunPlan) string {
+// Exercise returns the name of the one exercise every record to run
+// again holds, or "" when they hold several: records of one exercise were
+// graded with -ex, which takes a bare upload of that exercise's files.
+func (r *Rerun) Exercise() string {
 	name := ""
-	for _, p := range plans {
+	for _, p := range r.plans {
 		if len(p.old.Exercises) != 1 || name != "" && p.old.Exercises[0].Name != name {
 			return ""
 		}
 		name = p.old.Exercises[0].Name
 	}
 	return name
+}
+
+// Counts says how many of the checks run again so far are measured now,
+// and how many are still not.
+func (r *Rerun) Counts() (measured, still int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.measured, r.still
+}
+
+// plan is the plan for student; nil when r is nil, a run in full.
+func (r *Rerun) plan(student string) *rerunPlan {
+	if r == nil {
+		return nil
+	}
+	return r.plans[student]
+}
+
+// merge puts fresh, the record of the checks of p that ran again, into
+// p's earlier record, counts them, and returns that record.
+func (r *Rerun) merge(p *rerunPlan, fresh *result.Report) *result.Report {
+	m, s := p.merge(fresh)
+	r.mu.Lock()
+	r.measured, r.still = r.measured+m, r.still+s
+	r.mu.Unlock()
+	return p.old
 }
 
 // checks returns, for exercise ex, the checks to run again (those the
