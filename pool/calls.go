@@ -451,6 +451,9 @@ func (q *queue) left() {
 
 func (q *queue) len() int { return len(q.items) - q.head }
 
+// peek returns the call at the head of a queue that is not empty.
+func (q *queue) peek() *call { return q.items[q.head] }
+
 func (q *queue) push(c *call) { q.items = append(q.items, c) }
 
 func (q *queue) pop() *call {

@@ -329,7 +329,12 @@ func (p *Pool) stealLocked() {
 		if idle <= 0 {
 			return
 		}
-		if len(w.inflight) < 2 || w.inflight[0].state != callRunning {
+		// Any call behind the head waits, whether the head already runs
+		// or was just sent: between two calls of a busy worker the head
+		// is sent and not yet acknowledged, and a worker's result is
+		// often the only event that reaches this point while another
+		// worker idles.
+		if len(w.inflight) < 2 {
 			continue
 		}
 		if c := w.inflight[len(w.inflight)-1]; c.state == callSent && c.drop == nil {
@@ -351,12 +356,13 @@ func (p *Pool) assignLocked(limit int) {
 }
 
 // pickWorkerLocked returns the ready worker with the fewest calls, if it has
-// room for one more and fewer than limit.
+// room for the call at the head of the queue and holds fewer than limit.
 func (p *Pool) pickWorkerLocked(limit int) *worker {
+	c := p.queue.peek()
 	var best *worker
 	for _, w := range p.workers {
 		n := len(w.inflight)
-		if w.ready && !w.retiring && n < limit && w.hasRoom() && (best == nil || n < len(best.inflight)) &&
+		if w.ready && !w.retiring && n < limit && w.hasRoom(c) && (best == nil || n < len(best.inflight)) &&
 			(p.cfg.MaxTasksPerWorker == 0 || w.tasks+n < p.cfg.MaxTasksPerWorker) {
 			best = w
 			if n == 0 {

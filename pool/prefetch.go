@@ -19,9 +19,12 @@ const (
 	maxPrefetchBytes = 1 << 20
 )
 
-// prefetch estimates how long a worker's calls take, from the time between
-// a call's acknowledgement and its result as the parent sees them, and
-// sizes the worker's queue from it.
+// prefetch estimates how long a worker's calls of one task take, from the
+// time between a call's acknowledgement and its result as the parent sees
+// them, and sizes the worker's queue for that task's calls from it. The
+// estimate is per task: a worker that ran a thousand tiny calls of one task
+// must not take hundreds of calls of another, which may each run for
+// seconds, before the first of them tells it so.
 type prefetch struct {
 	perCall time.Duration // moving average; 0 until a call finished
 }

@@ -34,3 +34,52 @@ func TestPrefetchDepth(t *testing.T) {
 		})
 	}
 }
+
+// A worker's depth is earned per task: calls of a task it never ran, or
+// ran slowly, get two places however deep its tiny calls of another task
+// go.
+func TestPrefetchDepthIsPerTask(t *testing.T) {
+	w := &worker{capacity: 2, depths: map[string]int{"tiny": 250}}
+	w.inflight = []*call{{task: "tiny"}, {task: "tiny"}}
+	if !w.hasRoom(&call{task: "tiny"}) {
+		t.Errorf("a third tiny call finds no room, though tiny calls earned 250 places")
+	}
+	if w.hasRoom(&call{task: "long"}) {
+		t.Errorf("a third call of another task finds room: the depth earned by tiny calls carried over")
+	}
+}
+
+// stealCheckConn is a worker backend that records recalls and answers none.
+type stealCheckConn struct{ recalled []*call }
+
+func (c *stealCheckConn) start()                             {}
+func (c *stealCheckConn) send(*call)                         {}
+func (c *stealCheckConn) recall(cl *call) bool               { c.recalled = append(c.recalled, cl); return false }
+func (c *stealCheckConn) interrupt(*call)                    {}
+func (c *stealCheckConn) stop()                              {}
+func (c *stealCheckConn) kill(string)                        {}
+func (c *stealCheckConn) track() (pid, tid int, name string) { return 0, 0, "" }
+
+// An idle worker steals the last call waiting on a busy one also at the
+// moment the busy worker's head call is sent and not yet acknowledged:
+// that is the state in which the busy worker's result leaves it, and its
+// results were the only events left to trigger a steal.
+func TestStealBehindAnUnacknowledgedHead(t *testing.T) {
+	p := &Pool{}
+	busyConn, idleConn := &stealCheckConn{}, &stealCheckConn{}
+	busy := &worker{p: p, conn: busyConn, ready: true, capacity: 2}
+	idle := &worker{p: p, conn: idleConn, ready: true, capacity: 2}
+	head := &call{task: "t", state: callSent, w: busy, ctx: t.Context()}
+	next := &call{task: "t", state: callSent, w: busy, ctx: t.Context()}
+	busy.inflight = []*call{head, next}
+	p.workers = []*worker{busy, idle}
+	p.mu.Lock()
+	p.stealLocked()
+	p.mu.Unlock()
+	if next.drop != nil {
+		next.drop.stopTimer()
+	}
+	if len(busyConn.recalled) != 1 || busyConn.recalled[0] != next {
+		t.Fatalf("recalled %v, want the call behind the head", busyConn.recalled)
+	}
+}

@@ -13,15 +13,16 @@ import (
 type worker struct {
 	p        *Pool
 	conn     workerConn
-	seq      int     // the pool's count of workers when this one started
-	pid      int     // the worker process, or this process for a goroutine
-	capacity int     // calls it may hold at once: the one it runs, and prefetched ones
-	argBytes int     // encoded arguments of the calls in inflight
-	ready    bool    // serving: said hello and ran the initializer, or started (goroutine)
-	retiring bool    // takes no new calls
-	gone     bool    // exited, was killed or was abandoned: accounted for
-	inflight []*call // sent or running, in the order sent
-	tasks    int     // calls completed
+	seq      int            // the pool's count of workers when this one started
+	pid      int            // the worker process, or this process for a goroutine
+	capacity int            // calls it may hold at once (the one it runs, and prefetched ones), for a task not in depths
+	depths   map[string]int // calls it may hold at once when the next is of this task (process workers)
+	argBytes int            // encoded arguments of the calls in inflight
+	ready    bool           // serving: said hello and ran the initializer, or started (goroutine)
+	retiring bool           // takes no new calls
+	gone     bool           // exited, was killed or was abandoned: accounted for
+	inflight []*call        // sent or running, in the order sent
+	tasks    int            // calls completed
 	exited   chan struct{}
 }
 
@@ -101,11 +102,17 @@ func (w *worker) remove(c *call) {
 	w.argBytes -= c.argBytes()
 }
 
-// hasRoom reports whether w may take one more call: it holds fewer than its
-// capacity and, beyond two calls, less than maxPrefetchBytes of arguments.
-func (w *worker) hasRoom() bool {
+// hasRoom reports whether w may take c: it holds fewer calls than its
+// capacity for c's task and, beyond two calls, less than maxPrefetchBytes
+// of arguments. The depth a worker earned with tiny calls of one task does
+// not carry over to another task, whose calls may be long.
+func (w *worker) hasRoom(c *call) bool {
 	n := len(w.inflight)
-	return n < w.capacity && (n < 2 || w.argBytes < maxPrefetchBytes)
+	capacity := w.capacity
+	if d, ok := w.depths[c.task]; ok {
+		capacity = d
+	}
+	return n < capacity && (n < 2 || w.argBytes < maxPrefetchBytes)
 }
 
 // find returns the call with the given id among those the worker holds.
