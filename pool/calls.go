@@ -45,6 +45,10 @@ type call struct {
 	size  int      // bytes in args, once counted (argBytes)
 	recv  receiver
 
+	// Set while the Submit that made it is under way: a worker that gets
+	// it then may leave its result to the caller to read (readresult.go).
+	callerMayRead bool
+
 	retries  int           // re-runs allowed after a worker death
 	attempts int           // runs that ended with the worker's death
 	timeout  time.Duration // Timeout: the most it may run, 0 for no bound

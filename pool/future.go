@@ -68,7 +68,7 @@ func Submit[A, R any](ctx context.Context, p *Pool, task *Task[A, R], arg A, opt
 		f.fail(err)
 		return f
 	}
-	c := &call{task: task.name, ctx: ctx, count: 1, recv: f, retries: o.retries, timeout: o.timeout}
+	c := &call{task: task.name, ctx: ctx, count: 1, recv: f, retries: o.retries, timeout: o.timeout, callerMayRead: true}
 	if p.cfg.Backend == Processes {
 		b, err := encodeValue(&arg)
 		if err != nil {
@@ -101,8 +101,11 @@ func Submit[A, R any](ctx context.Context, p *Pool, task *Task[A, R], arg A, opt
 // Result waits for the task and returns its result, or the error that ended
 // it: a *TaskError for an error or panic of the task, a *WorkerError when
 // its worker died, context.Canceled after Cancel, or the error of the
-// context given to Submit.
+// context given to Submit. When the task went straight to an idle worker
+// process, Result reads the worker's answer on the calling goroutine,
+// sparing the wake-up of a second thread.
 func (f *Future[R]) Result() (R, error) {
+	f.p.readResult(f.c, f.done)
 	<-f.done
 	return f.val, f.err
 }
@@ -110,6 +113,7 @@ func (f *Future[R]) Result() (R, error) {
 // ResultContext is Result with a deadline for the wait: when ctx ends first
 // it returns ctx.Err() and leaves the future and its task untouched.
 func (f *Future[R]) ResultContext(ctx context.Context) (R, error) {
+	f.release()
 	select {
 	case <-f.done:
 		return f.val, f.err
@@ -120,16 +124,29 @@ func (f *Future[R]) ResultContext(ctx context.Context) (R, error) {
 }
 
 // Done returns a channel that is closed when the future is done.
-func (f *Future[R]) Done() <-chan struct{} { return f.done }
+func (f *Future[R]) Done() <-chan struct{} {
+	f.release()
+	return f.done
+}
+
+// release has the pool read the task's result for the future, should its
+// Submit have left that to a caller in Result (readresult.go).
+func (f *Future[R]) release() {
+	if f.c != nil {
+		f.p.releaseResult(f.c)
+	}
+}
 
 // Err waits for the task and returns its error, or nil if it succeeded.
 func (f *Future[R]) Err() error {
+	f.p.readResult(f.c, f.done)
 	<-f.done
 	return f.err
 }
 
 // State returns the future's state now.
 func (f *Future[R]) State() State {
+	f.release()
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.state
@@ -157,12 +174,15 @@ func (f *Future[R]) Cancel() bool {
 var errCancelled = fmt.Errorf("pool: task cancelled before it started: %w", context.Canceled)
 
 // OnDone arranges for fn to be called once the future is done, at once if it
-// already is. Callbacks run in the order added, on a goroutine of the pool
-// that reads a worker's messages, so they should be quick and must not wait
-// on the pool (Result, Cancel, Close), which may need that very goroutine.
+// already is. Callbacks run in the order added, on the goroutine that reads
+// a worker's messages: one of the pool's, or a caller of Result or Err that
+// reads its own task's result and meets others' on the way. So they should
+// be quick and must not wait on the pool (Result, Cancel, Close), which may
+// need that very goroutine.
 // A panicking callback is reported on standard error and the next one still
 // runs.
 func (f *Future[R]) OnDone(fn func(*Future[R])) {
+	f.release()
 	f.mu.Lock()
 	if !f.notified {
 		f.callbacks = append(f.callbacks, fn)
@@ -184,6 +204,7 @@ func (f *Future[R]) callback(fn func(*Future[R])) {
 
 // String describes the future for debugging: its state and outcome.
 func (f *Future[R]) String() string {
+	f.release()
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	switch {

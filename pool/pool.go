@@ -254,6 +254,7 @@ func (p *Pool) enqueue(c *call) error {
 		p.ctxEndedLocked(c, context.Cause(c.ctx))
 	}
 	p.dispatchLocked()
+	c.callerMayRead = false
 	p.unlock()
 	if c.ctx.Done() != nil && !c.mapCtx {
 		stop := context.AfterFunc(c.ctx, func() { p.ctxEnded(c) })
@@ -434,6 +435,9 @@ var errShutdownKill = errors.New("pool: task stopped because Shutdown's context 
 func (p *Pool) Shutdown(ctx context.Context, opts ShutdownOptions) error {
 	p.mu.Lock()
 	p.closed = true
+	for _, w := range p.workers {
+		w.conn.release(nil) // nobody may be left to read a result
+	}
 	if opts.CancelPending {
 		for _, c := range p.queue.drain() {
 			c.cancelled = true

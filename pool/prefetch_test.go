@@ -59,6 +59,9 @@ func (c *stealCheckConn) interrupt(*call)                    {}
 func (c *stealCheckConn) stop()                              {}
 func (c *stealCheckConn) kill(string)                        {}
 func (c *stealCheckConn) track() (pid, tid int, name string) { return 0, 0, "" }
+func (c *stealCheckConn) claim(*call) bool                   { return false }
+func (c *stealCheckConn) readFor(<-chan struct{})            {}
+func (c *stealCheckConn) release(*call)                      {}
 
 // An idle worker steals the last call waiting on a busy one also at the
 // moment the busy worker's head call is sent and not yet acknowledged:

@@ -255,6 +255,9 @@ func (q *Queue[T]) revokeLocked() {
 		if n > 0 && !q.revoking[w] {
 			q.revoking[w] = true
 			w.out.put(queueRevokeFrame(q.id))
+			// The answer may come after the worker's calls ended: its
+			// pipe is read until it does (readresult.go).
+			w.revokeSent()
 		}
 	}
 }
@@ -407,6 +410,7 @@ func (p *Pool) onQueueCancel(w *processConn, qid, seq uint64) {
 }
 
 func (p *Pool) onQueueReturn(w *processConn, qid uint64, n int) {
+	w.revokeAnswered()
 	if q := p.queueByID(qid); q != nil {
 		q.returnCredits(w, n)
 	}

@@ -27,7 +27,8 @@ type worker struct {
 }
 
 // workerConn is a worker's backend: how the scheduler's decisions reach the
-// worker. Every method is called under Pool.mu and must not block.
+// worker. Every method but readFor is called under Pool.mu and must not
+// block.
 type workerConn interface {
 	// start brings the worker up in the background. A goroutine worker is
 	// ready when start returns; a process worker calls workerReady.
@@ -48,6 +49,18 @@ type workerConn interface {
 	kill(reason string)
 	// track names the worker's track in the trace.
 	track() (pid, tid int, name string)
+	// claim gives the reading of the worker's messages to the caller that
+	// waits for c in Result, and reports whether it did: only a call that
+	// send left to its caller (see readresult.go) can be claimed.
+	claim(c *call) bool
+	// readFor reads and handles the worker's messages on the calling
+	// goroutine, after a claim, until done is closed, and then passes the
+	// reading on. It is called without Pool.mu.
+	readFor(done <-chan struct{})
+	// release has the pool read the result of c itself, or of any call
+	// left to a caller when c is nil: the caller is not (or no longer) in
+	// Result.
+	release(c *call)
 }
 
 // startWorkerLocked adds a worker of the pool's backend and starts it.

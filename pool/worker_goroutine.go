@@ -32,6 +32,11 @@ func newGoroutineConn(w *worker) *goroutineConn {
 
 func (g *goroutineConn) start() { go g.run() }
 
+// A goroutine worker completes its calls itself: no caller reads for it.
+func (g *goroutineConn) claim(*call) bool        { return false }
+func (g *goroutineConn) readFor(<-chan struct{}) {}
+func (g *goroutineConn) release(*call)           {}
+
 func (g *goroutineConn) send(*call) { g.signal() }
 
 // recall takes back a call the goroutine has not picked: it picks calls

@@ -17,21 +17,23 @@ import (
 // again, its command pipe fed by an outbox and its result pipe read by the
 // goroutine that started it. Fields are guarded by Pool.mu unless noted.
 type processConn struct {
-	w      *worker
-	p      *Pool
-	out    *outbox     // frames to the worker; safe without Pool.mu
-	stderr *stderrTail // safe without Pool.mu
-	stdout *lineRelay  // nil when the worker writes Config.Stdout itself
-	cmd    *exec.Cmd
-	killed bool
-	reason string               // why the pool killed the worker, if it said
-	depth  map[string]*prefetch // per task: sizes w.depths from how long its calls take
+	w       *worker
+	p       *Pool
+	out     *outbox     // frames to the worker; safe without Pool.mu
+	stderr  *stderrTail // safe without Pool.mu
+	stdout  *lineRelay  // nil when the worker writes Config.Stdout itself
+	cmd     *exec.Cmd
+	killed  bool
+	reason  string               // why the pool killed the worker, if it said
+	depth   map[string]*prefetch // per task: sizes w.depths from how long its calls take
+	reading                      // who reads the result pipe (readresult.go)
 }
 
 func newProcessConn(w *worker) *processConn {
 	w.capacity, w.depths = 2, map[string]int{}
 	p := w.p
 	c := &processConn{w: w, p: p, out: newOutbox(), stderr: newStderrTail(p.stderr), depth: map[string]*prefetch{}}
+	c.reading.init()
 	if sw, ok := p.stdout.(*syncWriter); ok {
 		c.stdout = newLineRelay(sw)
 	}
@@ -40,17 +42,32 @@ func newProcessConn(w *worker) *processConn {
 
 func (c *processConn) start() { go c.run() }
 
-func (c *processConn) send(cl *call) { c.out.put(callFrame(cl)) }
+func (c *processConn) send(cl *call) {
+	if cl.callerMayRead {
+		c.out.putNow(callFrame(cl))
+	} else {
+		c.out.put(callFrame(cl))
+	}
+	c.sentLocked(cl)
+}
 
 func (c *processConn) recall(cl *call) bool {
 	c.out.put(dropFrame(cl.id))
+	c.wakeReaderLocked()
 	return false
 }
 
-func (c *processConn) interrupt(cl *call) { c.out.put(cancelFrame(cl.id)) }
+func (c *processConn) interrupt(cl *call) {
+	c.out.put(cancelFrame(cl.id))
+	c.wakeReaderLocked()
+}
 
 // stop closes the command pipe: a worker exits when it reads its end.
-func (c *processConn) stop() { c.out.close() }
+func (c *processConn) stop() {
+	c.out.close()
+	c.stopping = true
+	c.wakeReaderLocked()
+}
 
 // kill ends the worker process and everything it started. A process not
 // yet started is killed as soon as it is (startProcess).
@@ -59,6 +76,8 @@ func (c *processConn) kill(reason string) {
 		return
 	}
 	c.killed, c.reason = true, reason
+	c.stopping = true
+	c.wakeReaderLocked()
 	if c.cmd != nil {
 		syscall.Kill(-c.cmd.Process.Pid, syscall.SIGKILL)
 	}
@@ -88,7 +107,8 @@ func (c *processConn) run() {
 		c.out.writeTo(toWorker, p)
 		toWorker.Close()
 	}()
-	phase, readErr := c.readLoop(bufio.NewReaderSize(fromWorker, 64<<10))
+	c.br = bufio.NewReaderSize(fromWorker, 64<<10)
+	phase, readErr := c.readLoop(c.br)
 	if readErr != nil && !errors.Is(readErr, io.EOF) && !errors.Is(readErr, io.ErrUnexpectedEOF) {
 		// A worker that breaks the protocol cannot be trusted with more work.
 		fmt.Fprintf(c.stderr, "pool: worker %d: %v\n", cmd.Process.Pid, readErr)
@@ -206,6 +226,12 @@ func (c *processConn) readLoop(r *bufio.Reader) (phase, error) {
 	p, w := c.p, c.w
 	at := phaseHello
 	for {
+		if at == phaseServing {
+			// A caller may read in its place (readresult.go).
+			if err := c.awaitReading(); err != nil {
+				return at, err
+			}
+		}
 		kind, body, err := readFrame(r)
 		if err != nil {
 			return at, err
