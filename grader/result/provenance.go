@@ -53,6 +53,10 @@ func Here(now time.Time) Provenance {
 		}
 		if rev != "" {
 			p.Grader += ", commit " + rev[:min(12, len(rev))] + modified
+		} else {
+			// go build -buildvcs=false, or a build outside a checkout:
+			// say so rather than leave the version bare.
+			p.Grader += ", built without its commit (-buildvcs=false or outside git)"
 		}
 	}
 	p.Host, _ = os.Hostname()
