@@ -101,11 +101,28 @@ func TestMapYieldsTheEndOfItsContext(t *testing.T) {
 }
 
 var (
-	// closePipes closes the worker's protocol pipes, as a "close every
-	// descriptor" routine would, and lives on.
+	// closePipes takes the worker's protocol pipes away from the pool, as
+	// a "close every descriptor" routine would, and lives on. It puts
+	// pipes of its own in their place rather than closing them: the
+	// parent sees its pipes close all the same, while descriptors 3 and
+	// 4 stay taken: closed, their numbers could be reused by the next
+	// file the worker opens, and its own reader would then read that
+	// file, fail and exit. A fresh clone's make test saw the worker end
+	// by itself once (signal 0 where the pool's kill was expected).
 	closePipes = pool.NewTask("closePipes", func(_ context.Context, _ int) (int, error) {
-		unix.Close(3)
-		unix.Close(4)
+		var in, out [2]int
+		if err := unix.Pipe(in[:]); err != nil {
+			return 0, err
+		}
+		if err := unix.Pipe(out[:]); err != nil {
+			return 0, err
+		}
+		if err := replaceFD(in[0], 3); err != nil {
+			return 0, err
+		}
+		if err := replaceFD(out[1], 4); err != nil {
+			return 0, err
+		}
 		time.Sleep(time.Hour)
 		return 0, nil
 	})
