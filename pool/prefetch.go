@@ -27,23 +27,31 @@ const (
 // seconds, before the first of them tells it so.
 type prefetch struct {
 	perCall time.Duration // moving average; 0 until a call finished
+	depth   int           // calls granted now; 0 until a call finished
 }
 
-// observe records one call's duration.
+// observe records one call's duration, and grants the worker the depth
+// that covers prefetchCover of such calls, but at most twice what it had:
+// a duration is measured from the acknowledgement to the result as the
+// parent reads them, and a parent that read late finds both in one read,
+// so one call of 4 ms can look instant. Granted at once, that one reading
+// handed a worker hundreds of the task's calls, and the other worker
+// starved: 15 of 64 primes chunks in half the runs of the bench's primes.
+// Doubling reaches the cap of tiny tasks within nine calls.
 func (f *prefetch) observe(d time.Duration) {
 	if f.perCall == 0 {
 		f.perCall = d
-		return
+	} else {
+		// An average over about eight calls: one slow call (a page
+		// fault, a preempted worker) moves it by an eighth.
+		f.perCall += (d - f.perCall) / 8
 	}
-	// An average over about eight calls: one slow call (a page fault, a
-	// preempted worker) moves it by an eighth.
-	f.perCall += (d - f.perCall) / 8
+	want := maxPrefetch
+	if f.perCall > 0 {
+		want = int(min(max(prefetchCover/f.perCall, 2), maxPrefetch))
+	}
+	f.depth = min(want, 2*max(f.depth, 2))
 }
 
 // calls is how many calls the worker may hold, the running one included.
-func (f *prefetch) calls() int {
-	if f.perCall <= 0 {
-		return 2
-	}
-	return int(min(max(prefetchCover/f.perCall, 2), maxPrefetch))
-}
+func (f *prefetch) calls() int { return max(f.depth, 2) }

@@ -1,6 +1,7 @@
 package pool
 
 import (
+	"slices"
 	"testing"
 	"time"
 )
@@ -15,12 +16,18 @@ func TestPrefetchDepth(t *testing.T) {
 		want    int
 	}{
 		{"before any call finished", nil, 2},
-		{"tasks of 4 µs", []time.Duration{4 * time.Microsecond}, 250},
-		{"tasks of 1 µs stop at the cap", []time.Duration{time.Microsecond}, maxPrefetch},
-		{"tasks of 1 ms", []time.Duration{time.Millisecond}, 2},
+		{"tasks of 4 µs", slices.Repeat([]time.Duration{4 * time.Microsecond}, 10), 250},
+		{"tasks of 1 µs stop at the cap", slices.Repeat([]time.Duration{time.Microsecond}, 10), maxPrefetch},
+		{"tasks of 1 ms", slices.Repeat([]time.Duration{time.Millisecond}, 10), 2},
 		{"tasks of 100 ms", []time.Duration{100 * time.Millisecond}, 2},
 		{"one slow call among fast ones moves the average by an eighth",
-			[]time.Duration{10 * time.Microsecond, 90 * time.Microsecond}, 50},
+			append(slices.Repeat([]time.Duration{10 * time.Microsecond}, 10), 90*time.Microsecond), 50},
+		// A call of 4 ms whose acknowledgement and result were read
+		// together looks instant: the depth may double, no more.
+		{"one call that looked instant doubles the depth, no more", []time.Duration{time.Nanosecond}, 4},
+		{"and calls of 4 ms after it take it back to two",
+			[]time.Duration{time.Nanosecond, 4 * time.Millisecond, 4 * time.Millisecond}, 2},
+		{"tiny tasks reach the cap within nine calls", slices.Repeat([]time.Duration{time.Microsecond}, 9), maxPrefetch},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
