@@ -46,7 +46,11 @@ func TestPrefetchDepth(t *testing.T) {
 // ran slowly, get two places however deep its tiny calls of another task
 // go.
 func TestPrefetchDepthIsPerTask(t *testing.T) {
-	w := &worker{capacity: 2, depths: map[string]int{"tiny": 250}}
+	tiny := &prefetch{}
+	for range 10 {
+		tiny.observe(4 * time.Microsecond)
+	}
+	w := &worker{capacity: 2, depths: map[string]*prefetch{"tiny": tiny}}
 	w.inflight = []*call{{task: "tiny"}, {task: "tiny"}}
 	if !w.hasRoom(&call{task: "tiny"}) {
 		t.Errorf("a third tiny call finds no room, though tiny calls earned 250 places")

@@ -13,16 +13,16 @@ import (
 type worker struct {
 	p        *Pool
 	conn     workerConn
-	seq      int            // the pool's count of workers when this one started
-	pid      int            // the worker process, or this process for a goroutine
-	capacity int            // calls it may hold at once (the one it runs, and prefetched ones), for a task not in depths
-	depths   map[string]int // calls it may hold at once when the next is of this task (process workers)
-	argBytes int            // encoded arguments of the calls in inflight
-	ready    bool           // serving: said hello and ran the initializer, or started (goroutine)
-	retiring bool           // takes no new calls
-	gone     bool           // exited, was killed or was abandoned: accounted for
-	inflight []*call        // sent or running, in the order sent
-	tasks    int            // calls completed
+	seq      int                  // the pool's count of workers when this one started
+	pid      int                  // the worker process, or this process for a goroutine
+	capacity int                  // calls it may hold at once (the one it runs, and prefetched ones), for a task not in depths
+	depths   map[string]*prefetch // per task, how deep its queue may be for that task's calls (process workers)
+	argBytes int                  // encoded arguments of the calls in inflight
+	ready    bool                 // serving: said hello and ran the initializer, or started (goroutine)
+	retiring bool                 // takes no new calls
+	gone     bool                 // exited, was killed or was abandoned: accounted for
+	inflight []*call              // sent or running, in the order sent
+	tasks    int                  // calls completed
 	exited   chan struct{}
 }
 
@@ -122,8 +122,8 @@ func (w *worker) remove(c *call) {
 func (w *worker) hasRoom(c *call) bool {
 	n := len(w.inflight)
 	capacity := w.capacity
-	if d, ok := w.depths[c.task]; ok {
-		capacity = d
+	if d := w.depths[c.task]; d != nil {
+		capacity = d.calls()
 	}
 	return n < capacity && (n < 2 || w.argBytes < maxPrefetchBytes)
 }

@@ -24,15 +24,14 @@ type processConn struct {
 	stdout  *lineRelay  // nil when the worker writes Config.Stdout itself
 	cmd     *exec.Cmd
 	killed  bool
-	reason  string               // why the pool killed the worker, if it said
-	depth   map[string]*prefetch // per task: sizes w.depths from how long its calls take
-	reading                      // who reads the result pipe (readresult.go)
+	reason  string // why the pool killed the worker, if it said
+	reading        // who reads the result pipe (readresult.go)
 }
 
 func newProcessConn(w *worker) *processConn {
-	w.capacity, w.depths = 2, map[string]int{}
+	w.capacity, w.depths = 2, map[string]*prefetch{}
 	p := w.p
-	c := &processConn{w: w, p: p, out: newOutbox(), stderr: newStderrTail(p.stderr), depth: map[string]*prefetch{}}
+	c := &processConn{w: w, p: p, out: newOutbox(), stderr: newStderrTail(p.stderr)}
 	c.reading.init()
 	if sw, ok := p.stdout.(*syncWriter); ok {
 		c.stdout = newLineRelay(sw)
@@ -290,14 +289,13 @@ func (c *processConn) handle(m fromWorker) error {
 			p.mu.Unlock()
 			return fmt.Errorf("%w: result for call %d, which is not running", errProtocol, m.id)
 		}
-		d := c.depth[cl.task]
+		d := w.depths[cl.task]
 		if d == nil {
 			// Tasks are registered at package level: the map stays small.
 			d = &prefetch{}
-			c.depth[cl.task] = d
+			w.depths[cl.task] = d
 		}
 		d.observe(time.Since(cl.startedAt))
-		w.depths[cl.task] = d.calls()
 		p.resultLocked(cl, completion{outcomes: m.outcomes, pid: w.pid})
 		p.callCompletedLocked(w, cl)
 		p.dispatchLocked()
