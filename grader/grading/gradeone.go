@@ -70,7 +70,7 @@ func (g *Grader) gradeOne(ctx context.Context, s submission.Submission, slot int
 	}
 	_ = os.RemoveAll(x.Dir)
 	rep.Notes = append(rep.Notes, notes...)
-	if here.FilesSHA256, err = kit.GradedSHA256(copyDir, g.names); err != nil {
+	if here.FilesSHA256, err = kit.GradedSHA256(copyDir, g.exs); err != nil {
 		rep.Error = "hashing the files graded: " + err.Error()
 		return rep
 	}

@@ -81,7 +81,6 @@ type Grader struct {
 	runner   *runner.Runner // its Work is the run's work folder
 	released string         // the student kit as released, without grader/checks
 	exs      []*spec.Exercise
-	names    []string       // the names of exs, in order
 	only     *spec.Exercise // the one exercise graded, for bare uploads of its files
 	out      string         // the results folder, absolute
 	// pristine is the student kit as released, file by file, that a
@@ -124,9 +123,6 @@ func (g *Grader) prepare() error {
 		selected = append(selected, ex.Name)
 	}
 	g.exs, _ = kit.Select(pristine, selected)
-	for _, ex := range g.exs {
-		g.names = append(g.names, ex.Name)
-	}
 	g.released = filepath.Join(work, "base")
 	if _, err := g.opts.Kit.Release(g.released, g.exs, false); err != nil {
 		return err

@@ -138,17 +138,17 @@ func (k *Kit) ReleasedSums(all []*spec.Exercise, tmp string) (Sums, error) {
 }
 
 // GradedSHA256 returns the SHA-256 of the sums of every file below the
-// folders exercises/NAME of the kit at dir, one folder for each name,
+// folders exercises/NAME of the kit at dir, one folder for each of exs,
 // listed as Encode lists them. A record keeps it, so that the files
 // graded can be named later; in the kit copy it is what
 //
 //	find exercises/primes -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum
 //
 // prints, for the one exercise primes.
-func GradedSHA256(dir string, names []string) (string, error) {
+func GradedSHA256(dir string, exs []*spec.Exercise) (string, error) {
 	all := Sums{}
-	for _, name := range names {
-		sub := path.Join(Exercises, name)
+	for _, ex := range exs {
+		sub := path.Join(Exercises, ex.Name)
 		sums, err := SumTree(filepath.Join(dir, filepath.FromSlash(sub)))
 		if err != nil {
 			return "", err

@@ -9,6 +9,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"
+
+	"github.com/poolschool/poolschool/grader/spec"
 )
 
 // The sums of a tree leave out the sums file itself, survive being written
@@ -51,7 +53,8 @@ func TestGradedSHA256(t *testing.T) {
 		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
 		require.NoError(t, os.WriteFile(p, []byte(text), 0o644))
 	}
-	got, err := GradedSHA256(dir, []string{"primes"})
+	primes := []*spec.Exercise{{Name: "primes"}}
+	got, err := GradedSHA256(dir, primes)
 	require.NoError(t, err)
 	if _, err := exec.LookPath("sha256sum"); err == nil {
 		cmd := exec.Command("sh", "-c", "find exercises/primes -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum")
@@ -61,11 +64,11 @@ func TestGradedSHA256(t *testing.T) {
 		require.Equal(t, strings.Fields(string(out))[0], got, "the shell pipeline of the doc comment")
 	}
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "exercises", "ipc", "main.go"), []byte("changed"), 0o644))
-	same, err := GradedSHA256(dir, []string{"primes"})
+	same, err := GradedSHA256(dir, primes)
 	require.NoError(t, err)
 	require.Equal(t, got, same, "an exercise not graded does not count")
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "exercises", "primes", "testdata", "in"), []byte("1 3\n"), 0o644))
-	changed, err := GradedSHA256(dir, []string{"primes"})
+	changed, err := GradedSHA256(dir, primes)
 	require.NoError(t, err)
 	require.NotEqual(t, got, changed)
 }

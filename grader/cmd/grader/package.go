@@ -270,20 +270,18 @@ jobs:
 // exerciseList names exs for a line of output: "primes", "primes and
 // ipc", "primes, chunksize and ipc".
 func exerciseList(exs []*spec.Exercise) string {
-	names := exerciseNames(exs)
-	if len(names) < 2 {
-		return strings.Join(names, "")
-	}
-	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
-}
-
-// exerciseNames lists the names of exs, in order.
-func exerciseNames(exs []*spec.Exercise) []string {
-	names := make([]string, len(exs))
+	var b strings.Builder
 	for i, ex := range exs {
-		names[i] = ex.Name
+		switch {
+		case i == 0:
+		case i == len(exs)-1:
+			b.WriteString(" and ")
+		default:
+			b.WriteString(", ")
+		}
+		b.WriteString(ex.Name)
 	}
-	return names
+	return b.String()
 }
 
 // yamlString quotes s as a YAML double-quoted scalar.
