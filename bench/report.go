@@ -177,8 +177,9 @@ func targets(r *Report) []Target {
 	add("startup: within 1.5x of the floor, faster than Python's fastest start method", sp/sf <= 1.5 && sp < spy,
 		"%.2fx the floor's time; %.1f ms against Python's %.1f ms", sp/sf, sp, spy)
 	e1, ep := m("eff_1ms", Processes), m("primes_eff2", Processes)
+	e1f, pc, pcf := m("eff_1ms", Floor), m("eff_1ms_parent", Processes), m("eff_1ms_parent", Floor)
 	add("efficiency ≥0.95 with 1 ms tasks and on primes (2 workers)", e1 >= 0.95 && ep >= 0.95,
-		"1 ms tasks %.3f, primes %.3f", e1, ep)
+		"1 ms tasks %.3f (floor %.3f; the parent's CPU per task %.1f µs, the floor's %.1f µs), primes %.3f", e1, e1f, pc, pcf, ep)
 	bp, bpy := m("bytes_1MiB", Processes), m("bytes_1MiB", Python)
 	add("1 MiB round trip: ≥2x Python's MB/s", bp/bpy >= 2, "%.2fx Python", bp/bpy)
 	cd, cf, cl, cn := m("crash_detect", Processes), m("crash_detect", Floor), m("crash_lost", Processes), m("crash_next", Processes)

@@ -52,6 +52,7 @@ func workloads(sz sizes) []workload {
 			{"eff_100us", "efficiency, 0.1 ms tasks", "ratio", true},
 			{"eff_1ms", "efficiency, 1 ms tasks", "ratio", true},
 			{"eff_10ms", "efficiency, 10 ms tasks", "ratio", true},
+			{"eff_1ms_parent", "efficiency, 1 ms tasks: the parent's CPU per task (getrusage)", "µs", false},
 		}, run: runEfficiency},
 		workload{name: "bytes", rows: []row{
 			{"bytes_1MiB", "1 MiB []byte round trip", "MB/s", true},
@@ -561,7 +562,7 @@ func runEfficiency(h *harness, impl Impl) (map[string]float64, string, error) {
 	for _, sd := range spinDurations {
 		// Enough tasks for Workers times the total work of one worker.
 		n := max(Workers, int(h.sz.spinWork/sd.d)*Workers)
-		var took time.Duration
+		var took, parent time.Duration
 		switch impl {
 		case Python:
 			r, err := h.python(map[string]any{"workload": "spin", "seconds": sd.d.Seconds(), "n": n})
@@ -575,9 +576,9 @@ func runEfficiency(h *harness, impl Impl) (map[string]float64, string, error) {
 			if err != nil {
 				return nil, "", err
 			}
-			start := time.Now()
+			start, cpu0 := time.Now(), parentCPU()
 			_, err = floorStream[time.Duration, int](fs, slices.Repeat([]time.Duration{sd.d}, n))
-			took = time.Since(start)
+			took, parent = time.Since(start), parentCPU()-cpu0
 			closeFloors(fs)
 			if err != nil {
 				return nil, "", err
@@ -587,19 +588,23 @@ func runEfficiency(h *harness, impl Impl) (map[string]float64, string, error) {
 			if err != nil {
 				return nil, "", err
 			}
-			start := time.Now()
+			start, cpu0 := time.Now(), parentCPU()
 			for _, err := range pool.Map(context.Background(), p, spinTask, slices.Values(slices.Repeat([]time.Duration{sd.d}, n))) {
 				if err != nil {
 					p.Close()
 					return nil, "", err
 				}
 			}
-			took = time.Since(start)
+			took, parent = time.Since(start), parentCPU()-cpu0
 			if err := p.Close(); err != nil {
 				return nil, "", err
 			}
 		}
 		out[sd.key] = float64(n) * sd.d.Seconds() / (Workers * took.Seconds())
+		// With goroutines the parent runs the tasks too: its CPU is theirs.
+		if sd.key == "eff_1ms" && impl != Goroutines {
+			out["eff_1ms_parent"] = parent.Seconds() * 1e6 / float64(n)
+		}
 	}
 	return out, "", nil
 }
@@ -934,9 +939,16 @@ func memoryMiB(pid int) (map[string]float64, error) {
 // that starts and closes its worker processes, it is the run's whole cost,
 // which a busy machine disturbs less than the wall time.
 func cpuTime() time.Duration {
-	var self, kids syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &self)
+	var kids syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_CHILDREN, &kids)
-	tv := func(t syscall.Timeval) time.Duration { return time.Duration(t.Nano()) }
-	return tv(self.Utime) + tv(self.Stime) + tv(kids.Utime) + tv(kids.Stime)
+	return parentCPU() + time.Duration(kids.Utime.Nano()+kids.Stime.Nano())
+}
+
+// parentCPU is the CPU time, user and system, of this process alone: while
+// workers compute, what the parent spends is taken from them on a machine
+// with as many CPUs as workers.
+func parentCPU() time.Duration {
+	var self syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &self)
+	return time.Duration(self.Utime.Nano() + self.Stime.Nano())
 }

@@ -1,7 +1,7 @@
 # Benchmark targets. bench/ holds the harness; docs/performance.md shows a
 # real run and what it means.
 #
-#   make bench                 the full run: 3 rounds, a few minutes
+#   make bench                 the full run: 5 rounds, a few minutes
 #   make bench QUICK=1         a tiny run, under 30 s
 #   make bench-go              the pool's testing.B benchmarks (for benchstat)
 

@@ -2,7 +2,7 @@
 // goroutines against Python's ProcessPoolExecutor and a raw pipe floor. It
 // prints one table and writes the same as JSON.
 //
-//	go run ./bench/cmd/bench [-quick] [-rounds 3] [-json file] [-only map,latency]
+//	go run ./bench/cmd/bench [-quick] [-rounds 5] [-json file] [-only map,latency]
 package main
 
 import (
@@ -22,7 +22,7 @@ func main() {
 	pool.Main()
 	bench.Child()
 	quick := flag.Bool("quick", false, "a tiny run, under 30 s")
-	rounds := flag.Int("rounds", 0, "rounds per workload (default 3, 1 with -quick)")
+	rounds := flag.Int("rounds", 0, "rounds per workload (default 5, 1 with -quick)")
 	jsonOut := flag.String("json", "", "also write the report as JSON to this file")
 	only := flag.String("only", "", "comma-separated workloads to run (default all)")
 	verbose := flag.Bool("v", false, "log each workload and round as it runs")
@@ -38,7 +38,7 @@ func main() {
 		cmdline = "make bench QUICK=1"
 	}
 	if cfg.Rounds == 0 {
-		cfg.Rounds = 3
+		cfg.Rounds = 5
 		if *quick {
 			cfg.Rounds = 1
 		}
