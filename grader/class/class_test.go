@@ -23,8 +23,8 @@ func TestStudents(t *testing.T) {
 	require.Empty(t, Students(t.TempDir()))
 }
 
-// Records, and every class file made from them, are in the order of the
-// records' paths, whatever order the folder lists them in.
+// Records are in the order of their paths (the order Rebuild builds the
+// class files in), whatever order they were written in.
 func TestRecordsInPathOrder(t *testing.T) {
 	out := t.TempDir()
 	writeRecords(t, out, graded("bob", 1, 5), graded("ann", 3, 5), graded("ann-b", 2, 5))
