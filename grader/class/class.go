@@ -36,7 +36,19 @@ const (
 // recordFiles lists the student records of the results folder out, in
 // the order of their paths.
 func recordFiles(out string) []string {
-	files, _ := filepath.Glob(filepath.Join(out, "students", "*", "record.json"))
+	// Not filepath.Glob(out/students/*/record.json): the results folder's
+	// own name may hold [ ] * ? ("grades [fall]"), which Glob reads as a
+	// pattern, and then finds no record, and the class files are rebuilt
+	// from no one.
+	dir := filepath.Join(out, "students")
+	entries, _ := os.ReadDir(dir)
+	var files []string
+	for _, e := range entries {
+		f := filepath.Join(dir, e.Name(), "record.json")
+		if _, err := os.Lstat(f); err == nil {
+			files = append(files, f)
+		}
+	}
 	slices.Sort(files)
 	return files
 }

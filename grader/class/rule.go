@@ -27,7 +27,14 @@ func (r Rule) String() string {
 	if r.Deadline.IsZero() {
 		return "no deadline"
 	}
-	s := "-deadline " + r.Deadline.UTC().Format("2006-01-02T15:04Z")
+	// Seconds only when the deadline has them, as -deadline takes them:
+	// said without, the rule names another deadline than it keeps.
+	d := r.Deadline.UTC()
+	layout := "2006-01-02T15:04Z"
+	if d.Second() != 0 || d.Nanosecond() != 0 {
+		layout = time.RFC3339Nano
+	}
+	s := "-deadline " + d.Format(layout)
 	if r.Penalty != "" {
 		s += " -late-penalty " + r.Penalty
 	}
