@@ -177,7 +177,7 @@ func waitStopped(t *testing.T, pid int) {
 		}
 		select {
 		case <-t.Context().Done():
-			t.Fatalf("process %d never stopped", pid)
+			require.Failf(t, "not stopped", "process %d never stopped", pid)
 		case <-time.After(time.Millisecond):
 		}
 	}
@@ -189,7 +189,7 @@ func waitState[R any](t *testing.T, f *pool.Future[R], s pool.State) {
 	for f.State() != s {
 		select {
 		case <-t.Context().Done():
-			t.Fatalf("the future never became %v", s)
+			require.Failf(t, "wrong state", "the future never became %v", s)
 		case <-time.After(time.Millisecond):
 		}
 	}
@@ -210,7 +210,7 @@ func TestCancelTrueMeansDone(t *testing.T) {
 			select {
 			case <-queued.Done():
 			default:
-				t.Fatal("Cancel returned true before the future was done")
+				require.Fail(t, "Cancel returned true before the future was done")
 			}
 			require.Equal(t, pool.Done, queued.State())
 			done, _ := pool.Wait(t.Context(), []*pool.Future[int]{queued}, pool.FirstCompleted)

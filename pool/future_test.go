@@ -141,9 +141,7 @@ func TestOnDone(t *testing.T) {
 		got := []string{<-calls, <-calls}
 		f.OnDone(func(*pool.Future[int]) { calls <- "late" })
 		got = append(got, <-calls)
-		if diff := cmp.Diff([]string{"first", "second", "late"}, got); diff != "" {
-			t.Errorf("callbacks (-want +got):\n%s", diff)
-		}
+		require.Empty(t, cmp.Diff([]string{"first", "second", "late"}, got), "callbacks (-want +got)")
 	})
 }
 

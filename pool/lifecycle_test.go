@@ -75,9 +75,7 @@ func TestWorkerProcs(t *testing.T) {
 			p := newPool(t, tc.cfg)
 			got, err := pool.Submit(t.Context(), p, procsSeen, 0).Result()
 			require.NoError(t, err)
-			if diff := cmp.Diff(procs{GOMAXPROCS: tc.want, EnvGOMAXPROCS: env}, got); diff != "" {
-				t.Errorf("worker (-want +got):\n%s", diff)
-			}
+			require.Empty(t, cmp.Diff(procs{GOMAXPROCS: tc.want, EnvGOMAXPROCS: env}, got), "worker (-want +got)")
 		})
 	}
 }

@@ -264,7 +264,7 @@ func requireNoLeaks(t *testing.T) {
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("left behind: child processes %v, pool goroutines:\n%s", kids, strings.Join(gs, "\n\n"))
+			require.Failf(t, "left behind", "child processes %v, pool goroutines:\n%s", kids, strings.Join(gs, "\n\n"))
 		}
 		time.Sleep(10 * time.Millisecond)
 	}

@@ -43,9 +43,7 @@ func TestMapOrderedForEveryChunksize(t *testing.T) {
 		}
 		for _, cs := range []int{1, 3, 6, 40, 50} {
 			got := collect(t, pool.Map(t.Context(), p, square, slices.Values(in), pool.Chunksize(cs)))
-			if diff := cmp.Diff(squares(40), got); diff != "" {
-				t.Errorf("chunksize %d (-want +got):\n%s", cs, diff)
-			}
+			require.Empty(t, cmp.Diff(squares(40), got), "chunksize %d (-want +got)", cs)
 		}
 	})
 }
@@ -73,9 +71,7 @@ func TestMapGoesOnAfterAFailedItem(t *testing.T) {
 				got = append(got, string(rune('0'+v)))
 			}
 			want := []string{"0", "1", "2", "3", "error: item 4 is bad", "5", "6", "7", "8", "9"}
-			if diff := cmp.Diff(want, got); diff != "" {
-				t.Errorf("chunksize %d (-want +got):\n%s", cs, diff)
-			}
+			require.Empty(t, cmp.Diff(want, got), "chunksize %d (-want +got)", cs)
 		}
 	})
 }

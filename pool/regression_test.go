@@ -28,7 +28,7 @@ func TestShutdownRightAfterMap(t *testing.T) {
 	case err := <-done:
 		require.NoError(t, err)
 	case <-time.After(10 * time.Second):
-		t.Fatal("Shutdown blocked")
+		require.Fail(t, "Shutdown blocked")
 	}
 }
 
@@ -44,7 +44,7 @@ func TestCloseAfterAQuickCancel(t *testing.T) {
 		case err := <-done:
 			require.NoError(t, err)
 		case <-time.After(5 * time.Second):
-			t.Fatal("Close hung after a cancel")
+			require.Fail(t, "Close hung after a cancel")
 		}
 	})
 }

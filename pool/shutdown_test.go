@@ -53,7 +53,7 @@ func TestShutdownCancelPending(t *testing.T) {
 			case errorsIsCanceled(err):
 				cancelled++
 			default:
-				t.Fatalf("unexpected error: %v", err)
+				require.Failf(t, "unexpected error", "%v", err)
 			}
 		}
 		require.Greater(t, cancelled, 40)

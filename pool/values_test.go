@@ -414,7 +414,7 @@ func TestMaxQueuedMakesSubmitWait(t *testing.T) {
 		go func() { returned <- pool.Submit(ctx, p, square, 10) }()
 		select {
 		case <-returned:
-			t.Fatal("Submit returned while the queue was full")
+			require.Fail(t, "Submit returned while the queue was full")
 		case <-time.After(50 * time.Millisecond):
 		}
 		cancel()

@@ -1,6 +1,7 @@
 package docsync_test
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -24,9 +25,11 @@ func TestDocsInSync(t *testing.T) {
 	require.NotEmpty(t, docs, "no Markdown files under docs/")
 	ms, err := docsync.Check(root, docs...)
 	require.NoError(t, err)
+	var report []string
 	for _, m := range ms {
-		t.Errorf("%s\n%s", m, cmp.Diff(m.Want, m.Got))
+		report = append(report, fmt.Sprintf("%s\n%s", m, cmp.Diff(m.Want, m.Got)))
 	}
+	require.Empty(t, report, "the book is out of step with its sources; run make docs")
 }
 
 // Every lesson page shows its lesson's code and its proven output.
@@ -87,9 +90,7 @@ func TestSyncFillsBlocks(t *testing.T) {
 		"<!-- code: lessons/99-demo/main.go -->\n```go\npackage main\n\nfunc main() { println(\"hi\") }\n```\n<!-- end -->\n\n" +
 		"It prints:\n\n" +
 		"<!-- output: lessons/testdata/99-demo.txtar want.txt -->\n```text\nhi\n```\n<!-- end -->\n"
-	if diff := cmp.Diff(want, read(t, dir, "docs/lessons/99-demo.md")); diff != "" {
-		t.Fatalf("page after Sync (-want +got):\n%s", diff)
-	}
+	require.Empty(t, cmp.Diff(want, read(t, dir, "docs/lessons/99-demo.md")), "page after Sync (-want +got)")
 	ms, err := docsync.Check(dir, "docs/lessons/99-demo.md")
 	require.NoError(t, err)
 	require.Empty(t, ms)
@@ -273,9 +274,7 @@ func TestPerformanceTableMatchesResults(t *testing.T) {
 	require.NoError(t, err, stderr.String())
 	got, err := os.ReadFile(filepath.Join(root, "bench", "results.txt"))
 	require.NoError(t, err)
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("bench/results.txt is not the table of bench/results.json; run make docs (-from JSON +file):\n%s", diff)
-	}
+	require.Empty(t, cmp.Diff(string(want), string(got)), "bench/results.txt is not the table of bench/results.json; run make docs (-from JSON +file)")
 	page, err := os.ReadFile(filepath.Join(root, "docs", "performance.md"))
 	require.NoError(t, err)
 	require.Contains(t, string(page), "<!-- output: bench/results.txt -->")
@@ -288,9 +287,7 @@ func TestLessonNumbers(t *testing.T) {
 	require.NoError(t, err)
 	problems, err := docsync.LessonRefs(root, files...)
 	require.NoError(t, err)
-	for _, p := range problems {
-		t.Error(p)
-	}
+	require.Empty(t, problems, "lessons numbered unalike")
 }
 
 // Each kind of numbering mistake is reported, with its file and line.
