@@ -22,13 +22,17 @@ vet:
 	@echo "GOOS=darwin go vet: the same"
 	@GOOS=darwin $(GO) vet $(DARWIN_PKGS)
 
-# busy runs the grader's test that grades the primes speed-up ten times
+# race then runs, without the race detector, the pool's test of values too
+# large for one message: it moves more than a gigabyte. And it runs the
+# grader's test that grades the primes speed-up ten times
 # on a machine it keeps busy with CPU hogs (about 40 s on two cores): on
 # its own, after the other tests, so that its hogs are no other test's
 # load.
 race:
 	@echo "go test -race: every package but exercises/"
 	@$(GO) test -race $(TEST_PKGS)
+	@$(if $(filter %/pool,$(TEST_PKGS)),echo "go test: values too large for one message (without -race, which would need 8 GiB)" && \
+		$(GO) test -count=1 -run '^TestValuesTooLargeForOneMessageFailAlone$$' ./pool/)
 	@echo "go test: the speed-up check graded on a busy machine"
 	@POOLSCHOOL_BUSY_TEST=1 $(GO) test -count=1 -run '^TestSpeedupOnBusyMachine$$' ./grader/cmd/grader
 

@@ -228,6 +228,9 @@ func (p *Pool) requestDropLocked(c *call, err error) *dropRequest {
 	c.drop = d
 	if c.w.conn.recall(c) {
 		p.droppedLocked(c)
+		// The worker's slot is free at once, with no answer of the
+		// worker's to dispatch from: give it the queued work now.
+		p.dispatchLocked()
 		return d
 	}
 	w := c.w

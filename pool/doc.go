@@ -91,7 +91,12 @@
 // closed while its process lives on a second later (a task that closed
 // every descriptor), or one that does not answer a request to give back a
 // call within five seconds (a stopped process), is killed, and
-// WorkerError.Reason says why. A
+// WorkerError.Reason says why. The pool asks for a call back when its
+// context ends, on Cancel, on Close and Shutdown, and to give it to an
+// idle worker; a stopped worker whose call nobody asks back for waits as
+// long as it is stopped, like a task that runs long. A worker that dies
+// while it holds no call is noticed, and reaped, when the pool next sends
+// it a call, which then runs on a replacement, or at Close. A
 // task that simply runs long is never killed for it; cancel its context to
 // stop it.
 //

@@ -20,7 +20,9 @@ var ErrWorkerDied = errors.New("pool: worker process died")
 
 // ErrEncode is matched (errors.Is) by the error of a future whose argument
 // could not be encoded with encoding/gob in the parent, or whose result could
-// not be encoded in the worker. Only that future fails.
+// not be encoded in the worker, or whose encoded argument or result is larger
+// than one message between the pool and a worker process carries (1 GiB).
+// Only that future, or that item of a Map, fails.
 var ErrEncode = errors.New("pool: cannot encode value with encoding/gob")
 
 // ErrDecode is matched (errors.Is) by the error of a future whose argument

@@ -75,6 +75,13 @@ func Submit[A, R any](ctx context.Context, p *Pool, task *Task[A, R], arg A, opt
 			f.fail(fmt.Errorf("%w: argument of task %q: %v", ErrEncode, task.name, err))
 			return f
 		}
+		if n := callFrameLen(task.name, [][]byte{b}); n > maxFrame {
+			// A worker would refuse the call and die, and so would
+			// every replacement given it.
+			f.fail(fmt.Errorf("%w: %s", ErrEncode, tooLarge(fmt.Sprintf("argument of task %q", task.name), len(b),
+				"pass large data another way, such as the path of a file")))
+			return f
+		}
 		c.args = [][]byte{b}
 	} else {
 		if p.cfg.CheckValues {

@@ -2,6 +2,7 @@ package pool
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"iter"
 	"os"
@@ -289,12 +290,25 @@ func (m *mapper[A, R]) submit(first int, args []A) *chunk[R] {
 	}
 	c := &call{task: m.task.name, ctx: m.ctx, mapCtx: true, first: first, recv: ch, retries: m.retries, timeout: m.timeout}
 	if m.p.cfg.Backend == Processes {
+		frameLen := callFrameLen(m.task.name, nil)
 		for i := range args {
 			b, err := encodeValue(&args[i])
 			if err != nil {
 				ch.errs[i] = fmt.Errorf("%w: argument %d of task %q: %v", ErrEncode, first+i, m.task.name, err)
 				continue
 			}
+			if callFrameLen(m.task.name, [][]byte{b}) > maxFrame {
+				ch.errs[i] = fmt.Errorf("%w: %s", ErrEncode, tooLarge(fmt.Sprintf("argument %d of task %q", first+i, m.task.name), len(b),
+					"pass large data another way, such as the path of a file"))
+				continue
+			}
+			if frameLen+binary.MaxVarintLen64+len(b) > maxFrame {
+				// It fits alone, not with the chunk's others.
+				ch.errs[i] = fmt.Errorf("%w: %s", ErrEncode, tooLarge(fmt.Sprintf("argument %d of task %q with the arguments before it in its chunk", first+i, m.task.name),
+					frameLen+binary.MaxVarintLen64+len(b), "use a smaller Chunksize, or pass large data another way, such as the path of a file"))
+				continue
+			}
+			frameLen += binary.MaxVarintLen64 + len(b)
 			c.args = append(c.args, b)
 			ch.pos = append(ch.pos, i)
 		}

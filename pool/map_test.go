@@ -97,6 +97,17 @@ func TestMapRejectsBadOptions(t *testing.T) {
 	}
 }
 
+// Several bad options make one error on one line, as every error of the
+// pool is, naming each option: errors.Join used to put them on lines of
+// their own.
+func TestBadOptionsMakeOneLine(t *testing.T) {
+	p := newPool(t, pool.Config{Workers: 1})
+	_, err := pool.Collect(t.Context(), p, square, slices.Values([]int{1, 2, 3}), pool.Chunksize(0), pool.Buffer(-1))
+	require.EqualError(t, err, "pool: Chunksize(0): the chunk size must be at least 1; pool: Buffer(-1): the buffer must hold at least 1 input")
+	_, err = pool.Submit(t.Context(), p, square, 1, pool.Retry(-1), pool.Buffer(2)).Result()
+	require.EqualError(t, err, "pool: Retry(-1): the number of retries cannot be negative; pool: Buffer applies to Map and MapUnordered, not to Submit")
+}
+
 // countingInts yields 0, 1, 2, ... up to limit (forever when limit < 0) and
 // counts how many values were pulled.
 func countingInts(pulled *atomic.Int64, limit int) iter.Seq[int] {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -126,5 +127,15 @@ func applyOptions(opts []Option, forMap bool) (options, error) {
 	if !forMap && len(o.mapOnly) > 0 {
 		o.err = errors.Join(o.err, fmt.Errorf("pool: %s applies to Map and MapUnordered, not to Submit", o.mapOnly[0]))
 	}
+	if o.err != nil {
+		o.err = optionsError{o.err}
+	}
 	return o, o.err
 }
+
+// optionsError is the error of one or more bad options: errors.Join's,
+// whose message has a line per error, on one line.
+type optionsError struct{ err error }
+
+func (e optionsError) Error() string { return strings.ReplaceAll(e.err.Error(), "\n", "; ") }
+func (e optionsError) Unwrap() error { return e.err }

@@ -90,6 +90,24 @@ func callFrame(c *call) message {
 	return f.done()
 }
 
+// callFrameLen returns the most a call frame with these encoded arguments
+// may hold after its length: with more than maxFrame, a worker would refuse
+// it and die before it started the call, and a replacement would get it.
+func callFrameLen(task string, args [][]byte) int {
+	n := 1 + 3*binary.MaxVarintLen64 + len(task)
+	for _, a := range args {
+		n += binary.MaxVarintLen64 + len(a)
+	}
+	return n
+}
+
+// tooLarge describes a value that would make a frame longer than maxFrame:
+// what, for example `argument of task "t"`, is n bytes encoded.
+func tooLarge(what string, n int, advice string) string {
+	return fmt.Sprintf("%s is %d bytes encoded, and one message between the pool and a worker process carries at most %d bytes; %s",
+		what, n, maxFrame, advice)
+}
+
 func dropFrame(id uint64) message   { return newFrame(kindDrop).uvarint(id).done() }
 func cancelFrame(id uint64) message { return newFrame(kindCancel).uvarint(id).done() }
 
@@ -158,6 +176,15 @@ func newResultFrame(id uint64, n int) resultFrame {
 func (r resultFrame) add(head, tail []byte, err error) { appendOutcome(r.f, head, tail, err) }
 
 func (r resultFrame) done() message { return r.f.done() }
+
+// len returns the frame's length so far, after its length field.
+func (r resultFrame) len() int {
+	n := len(r.f.b)
+	for _, p := range r.f.pieces {
+		n += len(p)
+	}
+	return n - 4
+}
 
 func queuePutFrame(qid, seq uint64, credited bool, blob []byte) message {
 	flag := byte(0)

@@ -3,6 +3,7 @@ package pool
 import (
 	"bufio"
 	"context"
+	"encoding/binary"
 	"fmt"
 	"os"
 	"runtime"
@@ -303,6 +304,12 @@ func (s *server) runCalls(exit chan<- int) {
 				continue
 			}
 			head, tail, err := runItem(c.ctx, t, c.args[cur.i])
+			if n := len(head) + len(tail); err == nil && cur.f.len()+n+2*binary.MaxVarintLen64 > maxFrame {
+				// The parent would refuse the frame and kill this worker.
+				head, tail, err = nil, nil, &codecError{status: statusEncode, msg: tooLarge(
+					fmt.Sprintf("result of task %q in the worker", c.task), n,
+					"return large data another way, such as the path of a file")}
+			}
 			if cur.i < len(c.args)-1 && len(tail) > 0 {
 				// The call's later items run before its frame is written,
 				// and may reuse a buffer this item returned: keep a copy.
