@@ -157,7 +157,7 @@ func explain(log string, s *script, binary string) failure {
 	case m.unexpected != nil:
 		stream := m.unexpected[2]
 		f.Expected, f.ExpectedLabel = m.unexpected[1], "expected on "+stream+" no line matching"
-		msg = "a line on " + stream + " should not be there: " + m.unexpected[3]
+		msg = "a line on " + stream + " should not be there: " + unexpectedLine(prog, stream, m.unexpected[1], m.unexpected[3])
 		got(stream)
 	case m.count != nil:
 		stream := "stdout"
@@ -375,4 +375,35 @@ func firstLines(s string, n int) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// unexpectedLine is the line of the program's stream that pattern matched
+// (testscript's log names the match alone, "d" for the pattern "."), or
+// the match when the stream is not the program's; cut as long lines are.
+func unexpectedLine(prog *step, stream, pattern, match string) string {
+	var text string
+	switch {
+	case prog == nil:
+		return match
+	case stream == "stdout":
+		text = prog.stdout
+	case stream == "stderr":
+		text = prog.stderr
+	default:
+		return match
+	}
+	re, err := regexp.Compile("(?m)" + pattern)
+	if err != nil {
+		return match
+	}
+	loc := re.FindStringIndex(text)
+	if loc == nil {
+		return match
+	}
+	start := strings.LastIndexByte(text[:loc[0]], '\n') + 1
+	end := len(text)
+	if i := strings.IndexByte(text[loc[0]:], '\n'); i >= 0 {
+		end = loc[0] + i
+	}
+	return cutLines(text[start:end])
 }
