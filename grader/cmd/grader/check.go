@@ -6,6 +6,10 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
 	"syscall"
 
 	"golang.org/x/term"
@@ -60,6 +64,9 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 		keep = exs[0].WithNeeds(c)
 		*only = c.ID
 	}
+	for _, n := range changedChecks(k, exs) {
+		fmt.Fprintln(stdout, n)
+	}
 	st := render.Style{Color: colorOK(stdout), HintEx: "make hint EX=%s", CheckEx: "make check EX=%s", Focus: len(exs) > 1}
 	live := render.NewLive(stdout, st, isTerminal(stdout))
 	live.Start()
@@ -88,6 +95,57 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// changedChecks returns one note per exercise whose folder of checks
+// differs from the student kit as released (its kit.SumsFile), so that a
+// student who edited a check, by accident or to make it pass, learns it
+// from make check and not from the grade, which uses the checks as
+// released. A kit without the file (the instructor's) gets no note.
+func changedChecks(k *kit.Kit, exs []*spec.Exercise) []string {
+	sums, err := kit.ReadSums(filepath.Join(k.Root, filepath.FromSlash(kit.SumsFile)))
+	if err != nil {
+		return nil
+	}
+	var notes []string
+	for _, ex := range exs {
+		dir := path.Join(kit.Checks, ex.Name)
+		now, err := kit.SumTree(filepath.Join(k.Root, filepath.FromSlash(dir)))
+		if err != nil {
+			continue
+		}
+		var changed, added, deleted []string
+		for p, sum := range now {
+			switch want, ok := sums[dir+"/"+p]; {
+			case !ok:
+				added = append(added, p)
+			case want != sum:
+				changed = append(changed, p)
+			}
+		}
+		for p := range sums {
+			if rest, ok := strings.CutPrefix(p, dir+"/"); ok {
+				if _, ok := now[rest]; !ok {
+					deleted = append(deleted, rest)
+				}
+			}
+		}
+		var parts []string
+		for _, l := range []struct {
+			word  string
+			files []string
+		}{{"changed", changed}, {"added", added}, {"deleted", deleted}} {
+			if len(l.files) > 0 {
+				sort.Strings(l.files)
+				parts = append(parts, l.word+": "+strings.Join(l.files, ", "))
+			}
+		}
+		if len(parts) > 0 {
+			notes = append(notes, fmt.Sprintf("Note: you changed %s/ (%s): make check runs the checks as they are here, your instructor grades with the checks as released.",
+				dir, strings.Join(parts, "; ")))
+		}
+	}
+	return notes
 }
 
 // checkUID runs student code when check or validate runs as root: the
