@@ -49,29 +49,42 @@ var (
 func parseSteps(log string) []*step {
 	var steps []*step
 	var cur *step
-	var block *string
+	// Each step's output is gathered in a builder, not by adding every
+	// line to a string: a program's output may be a megabyte of short
+	// lines, and copying it again for each line took half a minute.
+	var out, errs strings.Builder
+	var block *strings.Builder
+	done := func() {
+		if cur != nil {
+			cur.stdout, cur.stderr = out.String(), errs.String()
+		}
+		out, errs = strings.Builder{}, strings.Builder{}
+	}
 	for _, l := range strings.Split(log, "\n") {
 		switch {
 		case strings.HasPrefix(l, "> "):
+			done()
 			cur = &step{line: strings.TrimSpace(l[2:])}
 			steps = append(steps, cur)
 			block = nil
 		case cur == nil:
 		case l == "[stdout]":
-			block = &cur.stdout
+			block = &out
 		case l == "[stderr]":
-			block = &cur.stderr
+			block = &errs
 		case exitRE.MatchString(l):
 			cur.exit = strings.Trim(l, "[]")
 			block = nil
 		case strings.HasPrefix(l, "FAIL: "):
 			block = nil
 		case block != nil:
-			*block += l + "\n"
+			block.WriteString(l)
+			block.WriteByte('\n')
 		case l != "":
 			cur.said = append(cur.said, l)
 		}
 	}
+	done()
 	return steps
 }
 

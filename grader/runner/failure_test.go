@@ -131,3 +131,19 @@ func TestCompilerLines(t *testing.T) {
 	want := "exercises/primes/main.go:6:24: syntax error: unexpected newline\nexercises/primes/util.go:3:2: undefined: x"
 	require.Equal(t, want, compilerLines(out, "/tmp/k"))
 }
+
+// A program that floods its output up to the cap (1 MiB of "debug" lines)
+// is explained in time linear in its output: the steps' output is
+// gathered without copying it again for every line, which took half a
+// minute of CPU per failed check.
+func TestParseStepsLargeOutput(t *testing.T) {
+	const lines = 100_000
+	log := "# greets Ada (0.01s)\n> exec $PROG Ada\n[stdout]\n" + strings.Repeat("debug\n", lines) +
+		"[stderr]\nstopped\n> cmp stdout want.txt\nFAIL: 02-hello.txtar:12: stdout and want.txt differ\n"
+	var steps []*step
+	allocs := testing.AllocsPerRun(1, func() { steps = parseSteps(log) })
+	require.Len(t, steps, 2)
+	require.Empty(t, cmp.Diff(strings.Repeat("debug\n", lines), steps[0].stdout), "stdout (-want +got)")
+	require.Empty(t, cmp.Diff("stopped\n", steps[0].stderr), "stderr (-want +got)")
+	require.Less(t, allocs, float64(lines/100), "allocations for %d lines of output", lines)
+}
