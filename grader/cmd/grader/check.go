@@ -64,7 +64,7 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 		keep = exs[0].WithNeeds(c)
 		*only = c.ID
 	}
-	for _, n := range changedChecks(k, exs) {
+	for _, n := range append(changedChecks(k, exs), notHandedIn(k, exs)...) {
 		fmt.Fprintln(stdout, n)
 	}
 	st := render.Style{Color: colorOK(stdout), HintEx: "make hint EX=%s", CheckEx: "make check EX=%s", Focus: len(exs) > 1}
@@ -144,6 +144,47 @@ func changedChecks(k *kit.Kit, exs []*spec.Exercise) []string {
 			notes = append(notes, fmt.Sprintf("Note: you changed %s/ (%s): make check runs the checks as they are here, your instructor grades with the checks as released.",
 				dir, strings.Join(parts, "; ")))
 		}
+	}
+	return notes
+}
+
+// notHandedIn returns one note per Go file of an exercise's folder that
+// go build compiles but that no "edit" glob of the exercise matches (a
+// helper package in a folder of its own, say): make check builds it from
+// the working tree, while grade takes only the editable files, so the
+// program that passes here would not build there.
+func notHandedIn(k *kit.Kit, exs []*spec.Exercise) []string {
+	var notes []string
+	for _, ex := range exs {
+		dir := filepath.Join(k.Root, kit.Exercises, ex.Name)
+		var globs []string
+		for _, g := range ex.Edit {
+			globs = append(globs, path.Join(kit.Exercises, ex.Name, g))
+		}
+		_ = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+			if err != nil {
+				return nil
+			}
+			name := d.Name()
+			if d.IsDir() {
+				// go build skips these folders
+				if p != dir && (strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") || name == "testdata") {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if !d.Type().IsRegular() || !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") ||
+				strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") {
+				return nil
+			}
+			rel, err := filepath.Rel(dir, p)
+			if err != nil || ex.Editable(filepath.ToSlash(rel)) {
+				return nil
+			}
+			notes = append(notes, fmt.Sprintf("Note: %s is not handed in (the files handed in are %s): make check builds with it, your instructor's grade without it; keep your code in %s/ itself.",
+				path.Join(kit.Exercises, ex.Name, filepath.ToSlash(rel)), strings.Join(globs, ", "), path.Join(kit.Exercises, ex.Name)))
+			return nil
+		})
 	}
 	return notes
 }
