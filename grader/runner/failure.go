@@ -49,29 +49,42 @@ var (
 func parseSteps(log string) []*step {
 	var steps []*step
 	var cur *step
-	var block *string
+	// Each step's output is gathered in a builder, not by adding every
+	// line to a string: a program's output may be a megabyte of short
+	// lines, and copying it again for each line took half a minute.
+	var out, errs strings.Builder
+	var block *strings.Builder
+	done := func() {
+		if cur != nil {
+			cur.stdout, cur.stderr = out.String(), errs.String()
+		}
+		out, errs = strings.Builder{}, strings.Builder{}
+	}
 	for _, l := range strings.Split(log, "\n") {
 		switch {
 		case strings.HasPrefix(l, "> "):
+			done()
 			cur = &step{line: strings.TrimSpace(l[2:])}
 			steps = append(steps, cur)
 			block = nil
 		case cur == nil:
 		case l == "[stdout]":
-			block = &cur.stdout
+			block = &out
 		case l == "[stderr]":
-			block = &cur.stderr
+			block = &errs
 		case exitRE.MatchString(l):
 			cur.exit = strings.Trim(l, "[]")
 			block = nil
 		case strings.HasPrefix(l, "FAIL: "):
 			block = nil
 		case block != nil:
-			*block += l + "\n"
+			block.WriteString(l)
+			block.WriteByte('\n')
 		case l != "":
 			cur.said = append(cur.said, l)
 		}
 	}
+	done()
 	return steps
 }
 
@@ -157,7 +170,7 @@ func explain(log string, s *script, binary string) failure {
 	case m.unexpected != nil:
 		stream := m.unexpected[2]
 		f.Expected, f.ExpectedLabel = m.unexpected[1], "expected on "+stream+" no line matching"
-		msg = "a line on " + stream + " should not be there: " + m.unexpected[3]
+		msg = "a line on " + stream + " should not be there: " + unexpectedLine(prog, stream, m.unexpected[1], m.unexpected[3])
 		got(stream)
 	case m.count != nil:
 		stream := "stdout"
@@ -375,4 +388,35 @@ func firstLines(s string, n int) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// unexpectedLine is the line of the program's stream that pattern matched
+// (testscript's log names the match alone, "d" for the pattern "."), or
+// the match when the stream is not the program's; cut as long lines are.
+func unexpectedLine(prog *step, stream, pattern, match string) string {
+	var text string
+	switch {
+	case prog == nil:
+		return match
+	case stream == "stdout":
+		text = prog.stdout
+	case stream == "stderr":
+		text = prog.stderr
+	default:
+		return match
+	}
+	re, err := regexp.Compile("(?m)" + pattern)
+	if err != nil {
+		return match
+	}
+	loc := re.FindStringIndex(text)
+	if loc == nil {
+		return match
+	}
+	start := strings.LastIndexByte(text[:loc[0]], '\n') + 1
+	end := len(text)
+	if i := strings.IndexByte(text[loc[0]:], '\n'); i >= 0 {
+		end = loc[0] + i
+	}
+	return cutLines(text[start:end])
 }

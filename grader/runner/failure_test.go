@@ -91,6 +91,14 @@ func TestExplain(t *testing.T) {
 				Command: "greet -o out.csv in/a.txt in/b", Input: "in/a.txt: one line\nin/b/c.txt: first ... (2 lines)",
 				Got: "nothing", GotLabel: "got on stdout",
 				Detail: "out.csv: line 2: seconds \"15.28ms\" is not a positive number\nout.csv: line 3: 3 fields, want 4"}},
+		{"an unexpected match names the whole line, not the match", "# greets Ada (0.01s)\n> exec $PROG Ada\n[stdout]\nhello, Ada!\n[stderr]\nhello on stdout\ndebug: greeting Ada\n> ! stderr 'debug|Ada'\nFAIL: 02-hello.txtar:8: unexpected match for `debug|Ada` found in stderr: debug\n",
+			failure{Reason: "greets Ada: a line on stderr should not be there: debug: greeting Ada", Phase: "greets Ada", Hints: []string{"print exactly one line"},
+				Command: "greet Ada", Expected: "debug|Ada", ExpectedLabel: "expected on stderr no line matching",
+				Got: "hello on stdout\ndebug: greeting Ada", GotLabel: "got on stderr", Output: "hello, Ada!\nhello on stdout\ndebug: greeting Ada"}},
+		{"an unexpected line that is too long is cut", "# greets Ada (0.01s)\n> exec $PROG Ada\n[stdout]\nhello, Ada!\n[stderr]\n" + strings.Repeat("x", 300) + "\n> ! stderr .\nFAIL: 02-hello.txtar:8: unexpected match for `.` found in stderr: x\n",
+			failure{Reason: "greets Ada: a line on stderr should not be there: " + strings.Repeat("x", lineWidth-1) + "…", Phase: "greets Ada", Hints: []string{"print exactly one line"},
+				Command: "greet Ada", Expected: ".", ExpectedLabel: "expected on stderr no line matching",
+				Got: strings.Repeat("x", lineWidth-1) + "…", GotLabel: "got on stderr", Output: "hello, Ada!\n" + strings.Repeat("x", 300)}},
 		{"goroutine dump removed", "# greets Ada (0.0s)\n> exec $PROG Ada\n[stderr]\nSIGQUIT: quit\ngoroutine 1 [running]:\nmain.main()\n\n[context deadline exceeded]\nFAIL: 02-hello.txtar:7: test timed out while running command\n",
 			failure{Reason: "greets Ada: test timed out while running command", Phase: "greets Ada", Hints: []string{"print exactly one line"},
 				Command: "greet Ada", Got: "nothing", GotLabel: "got on stdout", Stderr: "[goroutine dump removed]",
@@ -122,4 +130,20 @@ func TestCompilerLines(t *testing.T) {
 	out := "# github.com/poolschool/poolschool/exercises/primes\n/tmp/k/exercises/primes/main.go:6:24: syntax error: unexpected newline\n./exercises/primes/util.go:3:2: undefined: x\n"
 	want := "exercises/primes/main.go:6:24: syntax error: unexpected newline\nexercises/primes/util.go:3:2: undefined: x"
 	require.Equal(t, want, compilerLines(out, "/tmp/k"))
+}
+
+// A program that floods its output up to the cap (1 MiB of "debug" lines)
+// is explained in time linear in its output: the steps' output is
+// gathered without copying it again for every line, which took half a
+// minute of CPU per failed check.
+func TestParseStepsLargeOutput(t *testing.T) {
+	const lines = 100_000
+	log := "# greets Ada (0.01s)\n> exec $PROG Ada\n[stdout]\n" + strings.Repeat("debug\n", lines) +
+		"[stderr]\nstopped\n> cmp stdout want.txt\nFAIL: 02-hello.txtar:12: stdout and want.txt differ\n"
+	var steps []*step
+	allocs := testing.AllocsPerRun(1, func() { steps = parseSteps(log) })
+	require.Len(t, steps, 2)
+	require.Empty(t, cmp.Diff(strings.Repeat("debug\n", lines), steps[0].stdout), "stdout (-want +got)")
+	require.Empty(t, cmp.Diff("stopped\n", steps[0].stderr), "stderr (-want +got)")
+	require.Less(t, allocs, float64(lines/100), "allocations for %d lines of output", lines)
 }

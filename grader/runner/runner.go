@@ -149,6 +149,9 @@ func (r *Runner) Exercise(ctx context.Context, kit, src string, number int, ex *
 			cr.Reason = "the program does not build"
 			cr.Got = buildErr.Output
 			cr.GotLabel = "the compiler says"
+			// a "# hint-if:" can speak to one kind of build failure
+			// (a deleted or renamed exercise folder), as to any other
+			cr.FailureHint = c.HintFor(cr.Reason + "\n" + cr.Got)
 		default:
 			if r.Observer != nil {
 				r.Observer.Running(ex, c)

@@ -15,9 +15,15 @@ import (
 // root is the repository root, seen from here.
 const root = "../.."
 
-// build compiles the reference solutions into a temporary folder.
+// build compiles the reference solutions into a temporary folder. A
+// student kit has none (grader release leaves solutions/ out): there the
+// test skips, so that the kit's make test passes, and the instructor's
+// kit proves the samples.
 func build(t *testing.T) string {
 	t.Helper()
+	if _, err := os.Stat(filepath.Join(root, "solutions")); errors.Is(err, os.ErrNotExist) {
+		t.Skip("no reference solutions in this kit (a student kit): the instructor's kit checks the samples")
+	}
 	bin := t.TempDir()
 	cmd := exec.Command("go", "build", "-o", bin+string(filepath.Separator), "./solutions/primes", "./solutions/ipc", "./solutions/chunksize")
 	cmd.Dir = root

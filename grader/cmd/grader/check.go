@@ -6,6 +6,10 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
 	"syscall"
 
 	"golang.org/x/term"
@@ -60,6 +64,9 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 		keep = exs[0].WithNeeds(c)
 		*only = c.ID
 	}
+	for _, n := range append(changedChecks(k, exs), notHandedIn(k, exs)...) {
+		fmt.Fprintln(stdout, n)
+	}
 	st := render.Style{Color: colorOK(stdout), HintEx: "make hint EX=%s", CheckEx: "make check EX=%s", Focus: len(exs) > 1}
 	live := render.NewLive(stdout, st, isTerminal(stdout))
 	live.Start()
@@ -88,6 +95,98 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// changedChecks returns one note per exercise whose folder of checks
+// differs from the student kit as released (its kit.SumsFile), so that a
+// student who edited a check, by accident or to make it pass, learns it
+// from make check and not from the grade, which uses the checks as
+// released. A kit without the file (the instructor's) gets no note.
+func changedChecks(k *kit.Kit, exs []*spec.Exercise) []string {
+	sums, err := kit.ReadSums(filepath.Join(k.Root, filepath.FromSlash(kit.SumsFile)))
+	if err != nil {
+		return nil
+	}
+	var notes []string
+	for _, ex := range exs {
+		dir := path.Join(kit.Checks, ex.Name)
+		now, err := kit.SumTree(filepath.Join(k.Root, filepath.FromSlash(dir)))
+		if err != nil {
+			continue
+		}
+		var changed, added, deleted []string
+		for p, sum := range now {
+			switch want, ok := sums[dir+"/"+p]; {
+			case !ok:
+				added = append(added, p)
+			case want != sum:
+				changed = append(changed, p)
+			}
+		}
+		for p := range sums {
+			if rest, ok := strings.CutPrefix(p, dir+"/"); ok {
+				if _, ok := now[rest]; !ok {
+					deleted = append(deleted, rest)
+				}
+			}
+		}
+		var parts []string
+		for _, l := range []struct {
+			word  string
+			files []string
+		}{{"changed", changed}, {"added", added}, {"deleted", deleted}} {
+			if len(l.files) > 0 {
+				sort.Strings(l.files)
+				parts = append(parts, l.word+": "+strings.Join(l.files, ", "))
+			}
+		}
+		if len(parts) > 0 {
+			notes = append(notes, fmt.Sprintf("Note: you changed %s/ (%s): make check runs the checks as they are here, your instructor grades with the checks as released.",
+				dir, strings.Join(parts, "; ")))
+		}
+	}
+	return notes
+}
+
+// notHandedIn returns one note per Go file of an exercise's folder that
+// go build compiles but that no "edit" glob of the exercise matches (a
+// helper package in a folder of its own, say): make check builds it from
+// the working tree, while grade takes only the editable files, so the
+// program that passes here would not build there.
+func notHandedIn(k *kit.Kit, exs []*spec.Exercise) []string {
+	var notes []string
+	for _, ex := range exs {
+		dir := filepath.Join(k.Root, kit.Exercises, ex.Name)
+		var globs []string
+		for _, g := range ex.Edit {
+			globs = append(globs, path.Join(kit.Exercises, ex.Name, g))
+		}
+		_ = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+			if err != nil {
+				return nil
+			}
+			name := d.Name()
+			if d.IsDir() {
+				// go build skips these folders
+				if p != dir && (strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") || name == "testdata") {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if !d.Type().IsRegular() || !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") ||
+				strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") {
+				return nil
+			}
+			rel, err := filepath.Rel(dir, p)
+			if err != nil || ex.Editable(filepath.ToSlash(rel)) {
+				return nil
+			}
+			notes = append(notes, fmt.Sprintf("Note: %s is not handed in (the files handed in are %s): make check builds with it, your instructor's grade without it; keep your code in %s/ itself.",
+				path.Join(kit.Exercises, ex.Name, filepath.ToSlash(rel)), strings.Join(globs, ", "), path.Join(kit.Exercises, ex.Name)))
+			return nil
+		})
+	}
+	return notes
 }
 
 // checkUID runs student code when check or validate runs as root: the

@@ -2,8 +2,10 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -51,35 +53,49 @@ func cmdReset(args []string, stdin io.Reader, stdout io.Writer) error {
 	dir := filepath.Join(k.Root, kit.Exercises, name)
 	backup := filepath.Join(k.Root, kit.StateDir, "backup", name+"-"+time.Now().Format("20060102-150405"))
 	rel, _ := filepath.Rel(k.Root, backup)
+	// A deleted exercise folder is what reset is most needed for: with
+	// nothing to keep, it is written back without a backup.
+	_, err = os.Lstat(dir)
+	missing := errors.Is(err, fs.ErrNotExist)
 	if !*yes {
-		fmt.Fprintf(stdout, "Put exercises/%s back to its starter (%s)? Your files go to %s first. Type y to go on: ", name, starters.Describe(), rel)
+		if missing {
+			fmt.Fprintf(stdout, "Put exercises/%s back to its starter (%s)? It is missing, so there is nothing to back up. Type y to go on: ", name, starters.Describe())
+		} else {
+			fmt.Fprintf(stdout, "Put exercises/%s back to its starter (%s)? Your files go to %s first. Type y to go on: ", name, starters.Describe(), rel)
+		}
 		answer, _ := bufio.NewReader(stdin).ReadString('\n')
 		if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
 			fmt.Fprintln(stdout, "nothing changed")
 			return nil
 		}
 	}
-	if err := kit.CopyTree(dir, backup, nil); err != nil {
-		return fmt.Errorf("keeping your files in %s: %w; nothing was reset", rel, err)
-	}
-	// Remove what the starter does not have, then write the starter.
 	var extra []string
-	err = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
+	if !missing {
+		if err := kit.CopyTree(dir, backup, nil); err != nil {
+			return fmt.Errorf("keeping your files in %s: %w; nothing was reset", rel, err)
 		}
-		r, _ := filepath.Rel(dir, p)
-		if _, ok := files[filepath.ToSlash(r)]; !ok {
-			extra = append(extra, p)
+		// Remove what the starter does not have, then write the starter.
+		err = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			r, _ := filepath.Rel(dir, p)
+			if _, ok := files[filepath.ToSlash(r)]; !ok {
+				extra = append(extra, p)
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("reading exercises/%s: %w; your files are in %s", name, err, rel)
 		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("reading exercises/%s: %w; your files are in %s", name, err, rel)
+	}
+	kept := "; your files are in " + rel
+	if missing {
+		kept = ""
 	}
 	for _, p := range extra {
 		if err := os.Remove(p); err != nil {
-			return fmt.Errorf("%w; your files are in %s", err, rel)
+			return fmt.Errorf("%w%s", err, kept)
 		}
 	}
 	names := make([]string, 0, len(files))
@@ -90,11 +106,15 @@ func cmdReset(args []string, stdin io.Reader, stdout io.Writer) error {
 	for _, n := range names {
 		p := filepath.Join(dir, filepath.FromSlash(n))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			return fmt.Errorf("%w; your files are in %s", err, rel)
+			return fmt.Errorf("%w%s", err, kept)
 		}
 		if err := os.WriteFile(p, files[n], 0o644); err != nil {
-			return fmt.Errorf("%w; your files are in %s", err, rel)
+			return fmt.Errorf("%w%s", err, kept)
 		}
+	}
+	if missing {
+		fmt.Fprintf(stdout, "exercises/%s is its starter again (it was missing: nothing to back up)\n", name)
+		return nil
 	}
 	fmt.Fprintf(stdout, "exercises/%s is its starter again; your files are in %s\n", name, rel)
 	return nil
