@@ -31,11 +31,8 @@ var lateByADay = deadline.Status{Deadline: due, Commit: "0123456789abcdef", Late
 // The final is the total, plus the adjustments, less the late penalty,
 // and never below 0.
 func TestStandingsFinal(t *testing.T) {
-	out := t.TempDir()
 	all := []*result.Report{graded("ann", 4, 5), graded("bob", 1, 5), graded("dan", 3, 5)}
-	writeRecords(t, out, all...)
-	writeStatus(t, out, "ann", lateByADay)
-	writeAdjustments(t, out,
+	out := classFolder(t, all, map[string]deadline.Status{"ann": lateByADay},
 		"ann,,+0.5,tidy code",
 		"ann,greet,-1,the greeting is copied",
 		"bob,,-3,copied from the board",
@@ -57,11 +54,8 @@ func TestStandingsFinal(t *testing.T) {
 // instructor's (1000 for 10) is seen; a final of exactly the maximum or
 // exactly 0 is not out of range.
 func TestStandingsOutOfRange(t *testing.T) {
-	out := t.TempDir()
 	all := []*result.Report{graded("bob", 1, 5), graded("cat", 4, 5), graded("dan", 4, 5), graded("eve", 1, 5)}
-	writeRecords(t, out, all...)
-	writeStatus(t, out, "bob", lateByADay)
-	writeAdjustments(t, out,
+	out := classFolder(t, all, map[string]deadline.Status{"bob": lateByADay},
 		"bob,,-3,copied from the board",
 		"cat,greet,+2,extra credit",
 		"dan,,+1,the check was wrong",
@@ -87,10 +81,8 @@ func TestStandingsOutOfRange(t *testing.T) {
 // exercise no one was graded on, is kept but warned of, with the row's
 // place in the file.
 func TestStandingsUnknownStudentAndExercise(t *testing.T) {
-	out := t.TempDir()
 	all := []*result.Report{graded("ann", 4, 5)}
-	writeRecords(t, out, all...)
-	writeAdjustments(t, out,
+	out := classFolder(t, all, nil,
 		"ann,greet,-1,regraded by hand",
 		"zed,,1,handed in on paper",
 		"ann,primes,0.5,regraded by hand",
@@ -109,10 +101,8 @@ func TestStandingsUnknownStudentAndExercise(t *testing.T) {
 // roster's "Carol@Uni.edu" or an "ANN", and neither is a student the
 // folder does not have.
 func TestStandingsIDsInAnyCase(t *testing.T) {
-	out := t.TempDir()
 	all := []*result.Report{graded("ann", 2, 5), graded("carol@uni.edu", 2, 5)}
-	writeRecords(t, out, all...)
-	writeAdjustments(t, out,
+	out := classFolder(t, all, nil,
 		"ANN,,+1,tidy code",
 		"Carol@Uni.edu,,+2,a fair attempt",
 	)
@@ -128,10 +118,8 @@ func TestStandingsIDsInAnyCase(t *testing.T) {
 // An adjustments file that cannot be read stops the rebuild with what to
 // do; the records stay.
 func TestStandingsBadAdjustments(t *testing.T) {
-	out := t.TempDir()
 	all := []*result.Report{graded("ann", 2, 5)}
-	writeRecords(t, out, all...)
-	writeAdjustments(t, out, "ann,,lots,tidy code")
+	out := classFolder(t, all, nil, "ann,,lots,tidy code")
 	_, _, err := standings(out, all)
 	require.True(t, errors.Is(err, adjust.ErrSyntax), "%v", err)
 	require.Contains(t, err.Error(), `adjustments.csv:2: points "lots" is not a number`)
@@ -150,4 +138,18 @@ func TestGrades(t *testing.T) {
 	require.NoError(t, err)
 	want := []roster.Grade{{Student: "bob", Points: 2.5}, {Student: "ann", Points: 3}}
 	require.Empty(t, cmp.Diff(want, got), "(-want +got)")
+}
+
+// classFolder is a results folder as grade and the instructor leave it:
+// the records all, the deadline statuses late (by student) and the rows of
+// the adjustments file.
+func classFolder(t *testing.T, all []*result.Report, late map[string]deadline.Status, rows ...string) string {
+	t.Helper()
+	out := t.TempDir()
+	writeRecords(t, out, all...)
+	for student, status := range late {
+		writeStatus(t, out, student, status)
+	}
+	writeAdjustments(t, out, rows...)
+	return out
 }
