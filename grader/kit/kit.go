@@ -9,6 +9,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 
@@ -60,6 +61,7 @@ func Select(all []*spec.Exercise, names []string) ([]*spec.Exercise, error) {
 	}
 	var out []*spec.Exercise
 	for _, n := range names {
+		n = exerciseName(n)
 		found := false
 		for _, ex := range all {
 			if ex.Name == n {
@@ -76,6 +78,17 @@ func Select(all []*spec.Exercise, names []string) ([]*spec.Exercise, error) {
 		}
 	}
 	return out, nil
+}
+
+// exerciseName is the exercise a name given on the command line means:
+// the name itself, or the exercise's folder as a shell's completion
+// writes it (exercises/primes/, ./exercises/primes).
+func exerciseName(n string) string {
+	clean := path.Clean(filepath.ToSlash(n))
+	if rest, ok := strings.CutPrefix(clean, Exercises+"/"); ok && !strings.Contains(rest, "/") {
+		return rest
+	}
+	return n
 }
 
 func isFile(p string) bool { fi, err := os.Stat(p); return err == nil && fi.Mode().IsRegular() }
