@@ -84,8 +84,10 @@ func NewQueue[T any](p *Pool, capacity int) (*Queue[T], error) {
 }
 
 // Put adds v to the queue, waiting while it is full. It returns ctx.Err()
-// if ctx ends first (the item is then not in the queue), ErrQueueClosed
-// once the queue is closed, and ErrQueueUnbound for a queue of no pool.
+// if ctx ends while it waits (the item is then not in the queue),
+// ErrQueueClosed once the queue is closed, and ErrQueueUnbound for a queue
+// of no pool. A Put that finds room does not wait, and so puts v even when
+// ctx has already ended, as semaphore.Weighted's Acquire may.
 func (q *Queue[T]) Put(ctx context.Context, v T) error {
 	if q == nil {
 		return ErrQueueUnbound

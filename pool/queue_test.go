@@ -130,6 +130,20 @@ func TestQueuePutHonoursCtx(t *testing.T) {
 	})
 }
 
+// A Put that finds room does not wait, and so does not look at its
+// context: the parent's Put with an ended context puts its item, and only
+// the Put that would wait for room returns the context's error.
+func TestQueuePutWithRoomIgnoresAnEndedCtx(t *testing.T) {
+	p := newPool(t, pool.Config{Workers: 1})
+	q, err := pool.NewQueue[note](p, 1)
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	require.NoError(t, q.Put(ctx, note{}))
+	require.ErrorIs(t, q.Put(ctx, note{}), context.Canceled)
+	require.Equal(t, 1, q.Len())
+}
+
 // A worker that dies loses nothing it had put.
 func TestQueueKeepsItemsOfADeadWorker(t *testing.T) {
 	p := newPool(t, pool.Config{Workers: 2, Stderr: discard{}})
