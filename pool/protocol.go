@@ -186,6 +186,10 @@ func (r resultFrame) len() int {
 	return n - 4
 }
 
+// queuePutFrameLen returns the most a queue put frame with this item may
+// hold after its length: more than maxFrame, and the parent refuses it.
+func queuePutFrameLen(blob []byte) int { return 1 + 3*binary.MaxVarintLen64 + 1 + len(blob) }
+
 func queuePutFrame(qid, seq uint64, credited bool, blob []byte) message {
 	flag := byte(0)
 	if credited {

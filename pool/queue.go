@@ -85,8 +85,9 @@ func NewQueue[T any](p *Pool, capacity int) (*Queue[T], error) {
 
 // Put adds v to the queue, waiting while it is full. It returns ctx.Err()
 // if ctx ends while it waits (the item is then not in the queue),
-// ErrQueueClosed once the queue is closed, and ErrQueueUnbound for a queue
-// of no pool. A Put that finds room does not wait, and so puts v even when
+// ErrQueueClosed once the queue is closed, ErrQueueUnbound for a queue of
+// no pool, and, in a worker, ErrEncode for an item that cannot be encoded
+// or is larger encoded than one message carries (1 GiB). A Put that finds room does not wait, and so puts v even when
 // ctx has already ended, as semaphore.Weighted's Acquire may.
 func (q *Queue[T]) Put(ctx context.Context, v T) error {
 	if q == nil {
@@ -96,6 +97,11 @@ func (q *Queue[T]) Put(ctx context.Context, v T) error {
 		b, err := encodeValue(&v)
 		if err != nil {
 			return fmt.Errorf("%w: item for queue %d: %v", ErrEncode, q.id, err)
+		}
+		if queuePutFrameLen(b) > maxFrame {
+			// The parent would refuse the frame and kill this worker.
+			return fmt.Errorf("%w: %s", ErrEncode, tooLarge(fmt.Sprintf("item for queue %d", q.id), len(b),
+				"put large data another way, such as the path of a file"))
 		}
 		return q.remote.queuePut(ctx, q.id, b)
 	}
