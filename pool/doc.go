@@ -49,7 +49,8 @@
 // TestMain must call Main first, as main does: the test binary is the
 // worker. Under the race detector every process sleeps a second when it
 // exits (GORACE's atexit_sleep_ms), worker processes too, so each Close
-// waits a second per worker; set GORACE=atexit_sleep_ms=0 in the
+// waits about a second longer (its workers are told to exit together and
+// sleep at the same time); set GORACE=atexit_sleep_ms=0 in the
 // environment, or in TestMain before the first pool starts, to skip it:
 //
 //	func TestMain(m *testing.M) {

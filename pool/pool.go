@@ -271,10 +271,11 @@ func (p *Pool) enqueue(c *call) error {
 
 // dispatchLocked hands queued calls to workers: first to idle workers, then
 // to new workers while the pool is below its size, then, once no worker is
-// starting, to each worker up to what it holds (a process worker takes one
-// call beyond the one it runs, so it never waits for the parent between two
-// tasks). Once the queue is empty, calls waiting behind a running one are
-// stolen for idle workers.
+// starting, to each worker up to what it may hold (hasRoom: a goroutine
+// worker one call; a process worker two, or as many as cover prefetchCover
+// of the task's calls, up to maxPrefetch, so that it does not wait for the
+// parent between two tasks). Once the queue is empty, calls waiting behind
+// a running one are stolen for idle workers.
 func (p *Pool) dispatchLocked() {
 	if p.killing != nil || p.broken != nil {
 		return
