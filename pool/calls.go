@@ -228,9 +228,6 @@ func (p *Pool) requestDropLocked(c *call, err error) *dropRequest {
 	c.drop = d
 	if c.w.conn.recall(c) {
 		p.droppedLocked(c)
-		// The worker's slot is free at once, with no answer of the
-		// worker's to dispatch from: give it the queued work now.
-		p.dispatchLocked()
 		return d
 	}
 	w := c.w
@@ -265,10 +262,13 @@ func (p *Pool) droppedLocked(c *call) {
 	}
 	if d.err == nil {
 		p.requeueLocked(c)
-		return
+	} else {
+		c.cancelled = true
+		p.endLocked(c, d.err)
 	}
-	c.cancelled = true
-	p.endLocked(c, d.err)
+	// The worker's slot is free, whether its answer freed it or it gave
+	// the call back at once (a goroutine worker): hand out the queued work.
+	p.dispatchLocked()
 }
 
 // interruptLocked ends a running call with err as its outcome: its

@@ -279,7 +279,6 @@ func (c *processConn) handle(m fromWorker) error {
 		p.mu.Lock()
 		if cl := w.find(m.id); cl != nil {
 			p.droppedLocked(cl)
-			p.dispatchLocked()
 		}
 		p.unlock()
 	case kindResult:
