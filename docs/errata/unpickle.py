@@ -1,4 +1,4 @@
-import time
+import multiprocessing, time
 from concurrent.futures import ProcessPoolExecutor
 
 class NeedsTwo(Exception):
@@ -7,15 +7,23 @@ class NeedsTwo(Exception):
         super().__init__(msg)
         self.code = code
 
+def start(event):
+    global all_submitted
+    all_submitted = event
+
 def work(n):
     if n == 1:
+        all_submitted.wait()  # let the parent submit all four tasks first
         raise NeedsTwo(42, "task 1 failed")
-    time.sleep(0.5)
+    time.sleep(5)
     return n
 
 if __name__ == '__main__':
-    with ProcessPoolExecutor(max_workers=2) as ex:
+    all_submitted = multiprocessing.Event()
+    with ProcessPoolExecutor(max_workers=2, initializer=start,
+                             initargs=(all_submitted,)) as ex:
         futures = [ex.submit(work, n) for n in range(4)]
+        all_submitted.set()
         for n, f in enumerate(futures):
             try:
                 print(n, "->", f.result())
