@@ -10,4 +10,9 @@
 // content depends on the timing (listed in the test) are masked for the
 // comparison; tracebacks are shortened to their last line, as the page
 // shows them. UPDATE_ERRATA=1 records new outputs.
+//
+// Where the page says that two other CPython versions print the same, the
+// test runs that program under each of them too (found in pyenv's
+// versions folder, or as python3.X on PATH) and skips, saying so, for a
+// version that is not installed.
 package errata

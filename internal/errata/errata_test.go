@@ -174,3 +174,131 @@ func TestShorten(t *testing.T) {
 		t.Errorf("shorten:\n%s\nwant:\n%s", got, want)
 	}
 }
+
+// sameClaim is the page's sentence that two other CPython versions print
+// what the recorded one did. It either opens a program's output ("Output
+// (3.12.1 and 3.13.0 print the same):") and is about the output below it, or
+// follows an output and is about that one, with its timing lines masked.
+var sameClaim = regexp.MustCompile(`(?m)^(Output \()?.*?([0-9]+\.[0-9]+\.[0-9]+) and ([0-9]+\.[0-9]+\.[0-9]+) print the same`)
+
+// outputMarker is docsync's marker for a recorded output on the page.
+var outputMarker = regexp.MustCompile(`<!-- output: docs/errata/([a-z_]+)(?:\.([a-z]+))?\.out -->`)
+
+// claimed is one program's output that the page says a CPython version
+// prints too.
+type claimed struct {
+	name, arg, version string
+}
+
+// sameClaims reads the page's claims, each tied to its output.
+func sameClaims(t *testing.T, page string) []claimed {
+	t.Helper()
+	var all []claimed
+	for _, c := range sameClaim.FindAllStringSubmatchIndex(page, -1) {
+		var m []int
+		if c[2] >= 0 { // "Output (…)": the output below
+			m = outputMarker.FindStringSubmatchIndex(page[c[1]:])
+			if m != nil && m[0] > 4 {
+				m = nil // not right below it
+			}
+			for i := range m {
+				if m[i] >= 0 {
+					m[i] += c[1]
+				}
+			}
+		} else { // after an output: the last one above
+			above := outputMarker.FindAllStringSubmatchIndex(page[:c[0]], -1)
+			if len(above) > 0 {
+				m = above[len(above)-1]
+			}
+		}
+		line := 1 + strings.Count(page[:c[0]], "\n")
+		if m == nil {
+			t.Errorf("errata.md:%d says other versions print the same, and no output is next to it", line)
+			continue
+		}
+		name, arg := page[m[2]:m[3]], ""
+		if m[4] >= 0 {
+			arg = page[m[4]:m[5]]
+		}
+		for _, v := range []string{page[c[4]:c[5]], page[c[6]:c[7]]} {
+			all = append(all, claimed{name: name, arg: arg, version: v})
+		}
+	}
+	return all
+}
+
+// interpreter finds CPython version v: a pyenv install, or pythonX.Y on
+// PATH when it is that exact version.
+func interpreter(v string) (string, bool) {
+	var candidates []string
+	root := os.Getenv("PYENV_ROOT")
+	if home, err := os.UserHomeDir(); root == "" && err == nil {
+		root = filepath.Join(home, ".pyenv")
+	}
+	if root != "" {
+		candidates = append(candidates, filepath.Join(root, "versions", v, "bin", "python3"))
+	}
+	if major, _, ok := strings.Cut(v[strings.Index(v, ".")+1:], "."); ok {
+		if p, err := exec.LookPath("python3." + major); err == nil {
+			candidates = append(candidates, p)
+		}
+	}
+	for _, c := range candidates {
+		out, err := exec.Command(c, "--version").Output()
+		if err == nil && strings.TrimSpace(string(out)) == "Python "+v {
+			return c, true
+		}
+	}
+	return "", false
+}
+
+// Where the page says that other CPython versions print the same, they do:
+// each such program runs under each version named, when that version is
+// installed, and its output (masked as above) must equal the recorded one.
+func TestOtherVersionsPrintTheSame(t *testing.T) {
+	page, err := os.ReadFile(filepath.Join(dir, "..", "errata.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	claims := sameClaims(t, string(page))
+	if len(claims) == 0 {
+		t.Fatalf("the page no longer says that other versions print the same (%s matches nothing): fix the pattern or delete this test", sameClaim)
+	}
+	for _, c := range claims {
+		name, arg, v := c.name, c.arg, c.version
+		out := name + ".out"
+		if arg != "" {
+			out = name + "." + arg + ".out"
+		}
+		{
+			t.Run(name+"/"+v, func(t *testing.T) {
+				t.Parallel()
+				python, ok := interpreter(v)
+				if !ok {
+					t.Skipf("skipped: CPython %s is not installed (neither $PYENV_ROOT/versions/%s nor python3.x on PATH), so the page's claim that it prints the same is not checked here", v, v)
+				}
+				ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+				defer cancel()
+				args := []string{name + ".py"}
+				if arg != "" {
+					args = append(args, arg)
+				}
+				cmd := exec.CommandContext(ctx, python, args...)
+				cmd.Dir = dir
+				var got bytes.Buffer
+				cmd.Stdout, cmd.Stderr = &got, &got
+				if err := cmd.Run(); err != nil && ctx.Err() != nil {
+					t.Fatalf("python %s %s did not finish: %v\n%s", v, strings.Join(args, " "), err, got.String())
+				}
+				recorded, err := os.ReadFile(filepath.Join(dir, out))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if diff := cmp.Diff(mask(name, string(recorded)), mask(name, shorten(got.String()))); diff != "" {
+					t.Errorf("the page says CPython %s prints what %s shows, and it does not (-page +%s, masked):\n%s", v, out, v, diff)
+				}
+			})
+		}
+	}
+}
