@@ -76,6 +76,10 @@ def sleep(seconds):
 
 
 def crash(path):
+    # The parent submits every other task before it lets this one exit:
+    # a pool broken between two submits makes submit itself raise.
+    while not os.path.exists(path + ".go"):
+        time.sleep(0.0002)
     with open(path, "w") as f:
         f.write(str(time.time_ns()))
     os._exit(1)
@@ -267,6 +271,7 @@ def w_crash(p):
     others = [ex.submit(sleep, 0.05)]
     crashed = ex.submit(crash, path)
     others += [ex.submit(sleep, 0.02) for _ in range(p["others"] - 1)]
+    open(path + ".go", "w").close()
     try:
         crashed.result()
     except concurrent.futures.process.BrokenProcessPool:
@@ -274,6 +279,7 @@ def w_crash(p):
     with open(path) as f:
         died = int(f.read())
     os.remove(path)
+    os.remove(path + ".go")
     lost = 0
     for f in others:
         try:

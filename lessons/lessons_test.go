@@ -358,7 +358,7 @@ func TestEditedLessonFailsItsGolden(t *testing.T) {
 	}{
 		{"08-shutdown", "pool.ShutdownOptions{Wait: false}", "pool.ShutdownOptions{Wait: true}",
 			"Shutdown returned before the tasks finished: no"},
-		{"08-shutdown", "const napTime = 100 * time.Millisecond", "const napTime = 200 * time.Millisecond",
+		{"08-shutdown", "const napTime = 300 * time.Millisecond", "const napTime = 200 * time.Millisecond",
 			"3 tasks of 200 ms"},
 	}
 	for _, e := range edits {

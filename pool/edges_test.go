@@ -10,6 +10,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -228,9 +229,11 @@ type lineWriter struct {
 	mu      sync.Mutex // only to detect overlapping calls, never to wait
 	writes  []string
 	overlap bool
+	lines   atomic.Int64 // newlines written, for a test to wait on
 }
 
 func (w *lineWriter) Write(b []byte) (int, error) {
+	w.lines.Add(int64(bytes.Count(b, []byte("\n"))))
 	if !w.mu.TryLock() {
 		w.overlap = true
 		return len(b), nil
@@ -281,6 +284,9 @@ func TestWorkerOutputArrivesInWholeLines(t *testing.T) {
 			b := pool.Submit(t.Context(), p, logLines, logArgs{N: 2000, Stdout: stdout})
 			require.NoError(t, a.Err())
 			require.NoError(t, b.Err())
+			// The relays pass lines on after the tasks end: the partial line
+			// can only be the last write once the others are all through.
+			require.Eventually(t, func() bool { return w.lines.Load() == 4000 }, 30*time.Second, time.Millisecond)
 			err = pool.Submit(t.Context(), p, logLines, logArgs{Stdout: stdout, Partial: "the last words"}).Err()
 			require.ErrorIs(t, err, pool.ErrWorkerDied)
 			require.NoError(t, p.Close())

@@ -89,10 +89,12 @@ func TestTaskPanicIsATaskError(t *testing.T) {
 func TestFutureStates(t *testing.T) {
 	backends(t, func(t *testing.T, b pool.Backend) {
 		p := newPool(t, pool.Config{Workers: 1, Backend: b})
-		running := pool.Submit(t.Context(), p, sleepTask, 300*time.Millisecond)
+		g := newGate(t)
+		running := pool.Submit(t.Context(), p, waitGate, g.path())
 		queued := pool.Submit(t.Context(), p, sleepTask, time.Millisecond)
 		require.Eventually(t, func() bool { return running.State() == pool.Running }, 30*time.Second, time.Millisecond)
 		require.Equal(t, pool.Pending, queued.State())
+		g.open()
 		_, err := running.Result()
 		require.NoError(t, err)
 		require.Equal(t, pool.Done, running.State())
@@ -106,7 +108,8 @@ func TestFutureStates(t *testing.T) {
 func TestCancelOnlyWhilePending(t *testing.T) {
 	backends(t, func(t *testing.T, b pool.Backend) {
 		p := newPool(t, pool.Config{Workers: 1, Backend: b})
-		running := pool.Submit(t.Context(), p, sleepTask, 200*time.Millisecond)
+		g := newGate(t)
+		running := pool.Submit(t.Context(), p, waitGate, g.path())
 		require.Eventually(t, func() bool { return running.State() == pool.Running }, 30*time.Second, time.Millisecond)
 		// The second task may already sit in the worker's pipe; it is
 		// still pending and cancellable.
@@ -118,6 +121,7 @@ func TestCancelOnlyWhilePending(t *testing.T) {
 		_, err := pending.Result()
 		require.ErrorIs(t, err, context.Canceled)
 		require.Equal(t, pool.Done, pending.State())
+		g.open()
 		_, err = running.Result()
 		require.NoError(t, err)
 		require.False(t, running.Cancel())

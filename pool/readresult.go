@@ -35,16 +35,16 @@ import (
 // answer came), any use of the future other than Result and Err (Done,
 // State, OnDone, ResultContext, Wait, AsCompleted) and Shutdown. Should a path be
 // missed, the reader goroutine still takes over a call left to its caller
-// after leftFor. The rule that a task that kills its worker fails alone is
+// after defaultLeftFor. The rule that a task that kills its worker fails alone is
 // untouched: the worker still acknowledges a call before it runs it, and a
 // death is still accounted for by the reader goroutine, whoever read the
 // end of the pipe.
 
-// leftFor bounds how long a call left to its caller may go unread: a
-// caller that does not come to Result, through some path that does not
+// defaultLeftFor bounds how long a call left to its caller may go unread:
+// a caller that does not come to Result, through some path that does not
 // wake the reader goroutine, delays the call's messages by at most this
 // much.
-const leftFor = 2 * time.Millisecond
+const defaultLeftFor = 2 * time.Millisecond
 
 // readRole says who may read a worker's result pipe.
 type readRole int
@@ -70,15 +70,17 @@ type reading struct {
 	// timer that expires before the netpoller's next deadline wakes a
 	// thread blocked there, one more thread per round trip.
 	net      *time.Timer
-	armed    bool   // net will fire
-	leftSeq  uint64 // calls left to callers so far
-	armedSeq uint64 // leftSeq when net was armed
+	leftFor  time.Duration // net's period: defaultLeftFor, longer in tests
+	armed    bool          // net will fire
+	leftSeq  uint64        // calls left to callers so far
+	armedSeq uint64        // leftSeq when net was armed
 }
 
 func (r *reading) init() {
 	r.wake = make(chan struct{}, 1)
 	r.net = time.NewTimer(time.Hour)
 	r.net.Stop()
+	r.leftFor = defaultLeftFor
 }
 
 // sentLocked decides who reads the result of cl, just sent: its caller if
@@ -90,7 +92,7 @@ func (c *processConn) sentLocked(cl *call) {
 		c.leftSeq++
 		if !c.armed {
 			c.armed, c.armedSeq = true, c.leftSeq
-			c.net.Reset(leftFor)
+			c.net.Reset(c.leftFor)
 		}
 		return
 	}
@@ -108,7 +110,7 @@ func (c *processConn) netFiredLocked() {
 		c.wakeReaderLocked()
 	default:
 		c.armed, c.armedSeq = true, c.leftSeq
-		c.net.Reset(leftFor)
+		c.net.Reset(c.leftFor)
 	}
 }
 

@@ -32,7 +32,10 @@ type rrProduceArgs struct {
 
 // idleConn starts a pool of one worker process and returns it with the
 // worker's conn once its reader goroutine has stopped reading: the state
-// in which a Submit leaves its result to its caller.
+// in which a Submit leaves its result to its caller. The bound on a call
+// left unread is an hour, so that a test preempted between its Submit and
+// its look at the conn sees the call still left to its caller; a test of
+// the bound fires it itself (fireLeftFor).
 func idleConn(t *testing.T) (*Pool, *processConn) {
 	t.Helper()
 	p, err := New(Config{Workers: 1})
@@ -47,6 +50,7 @@ func idleConn(t *testing.T) (*Pool, *processConn) {
 		p.mu.Lock()
 		pc := p.workers[0].conn.(*processConn)
 		idle := pc.role == readByNobody
+		pc.leftFor = time.Hour
 		p.mu.Unlock()
 		if idle {
 			return p, pc
@@ -56,6 +60,14 @@ func idleConn(t *testing.T) (*Pool, *processConn) {
 		}
 		time.Sleep(time.Millisecond)
 	}
+}
+
+// fireLeftFor has the bound on a call left unread expire now, as it would
+// after defaultLeftFor.
+func fireLeftFor(p *Pool, pc *processConn) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	pc.net.Reset(0)
 }
 
 func leftCall(p *Pool, pc *processConn) *call {
@@ -102,7 +114,7 @@ func TestDoneGivesTheReadingBack(t *testing.T) {
 
 // A caller that waits some way the pool does not hear of (here Queue.Get)
 // still gets its task's messages read: the reader goroutine takes over a
-// call left unclaimed after leftFor.
+// call left unclaimed once the bound on it expires.
 func TestLeftCallIsReadWhenItsCallerWaitsElsewhere(t *testing.T) {
 	p, pc := idleConn(t)
 	q, err := NewQueue[int](p, 1)
@@ -113,6 +125,7 @@ func TestLeftCallIsReadWhenItsCallerWaitsElsewhere(t *testing.T) {
 	if leftCall(p, pc) != f.c {
 		t.Fatal("the producer's call was not left to its caller: the test does not test the bound")
 	}
+	fireLeftFor(p, pc)
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 	defer cancel()
 	for i := range 3 {

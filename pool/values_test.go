@@ -353,8 +353,8 @@ func TestTimeout(t *testing.T) {
 		g := newGate(t)
 		running := pool.Submit(t.Context(), p, waitGate, g.path())
 		waitState(t, running, pool.Running)
-		queued := pool.Submit(t.Context(), p, square, 3, pool.Timeout(200*time.Millisecond))
-		time.Sleep(500 * time.Millisecond) // longer than its timeout, spent waiting
+		queued := pool.Submit(t.Context(), p, square, 3, pool.Timeout(time.Second))
+		time.Sleep(1500 * time.Millisecond) // longer than its timeout, spent waiting
 		g.open()
 		require.NoError(t, running.Err())
 		require.NoError(t, queued.Err(), "time spent waiting for a worker does not count")

@@ -4,7 +4,7 @@ from concurrent.futures import ProcessPoolExecutor
 def inverse(args):
     n, ran = args
     open(os.path.join(ran, str(n)), "w").close()  # leave a mark: n ran
-    time.sleep(0.2)
+    time.sleep(0.5)  # the time the main thread has to cancel items 4 to 7
     return 1 / n
 
 if __name__ == '__main__':

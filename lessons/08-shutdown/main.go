@@ -20,8 +20,10 @@ import (
 	"github.com/poolschool/poolschool/pool"
 )
 
-// napTime is how long each task takes.
-const napTime = 100 * time.Millisecond
+// napTime is how long each task takes. Each yes below needs the lesson's
+// next step to come within one nap of the first task's start, and a nap
+// of 300 ms leaves a busy machine room for that.
+const napTime = 300 * time.Millisecond
 
 var nap = pool.NewTask("nap", func(ctx context.Context, n int) (int, error) {
 	select {
