@@ -76,8 +76,12 @@ func TestWatcher(t *testing.T) {
 			} else {
 				require.Equal(t, "file events, and a look every 1h0m0s", w.Mode)
 			}
+			began := time.Now()
 			write(t, filepath.Join(dir, "main.go"), "package main // 1\n")
 			write(t, filepath.Join(dir, "main.go"), "package main // 22\n")
+			// Two saves make one burst when they come within Settle; a
+			// machine that paused the test longer between them made two.
+			twoBursts := time.Since(began) >= Settle
 			require.Equal(t, "main.go", receive(t, w))
 
 			write(t, filepath.Join(dir, "notes.txt"), "not watched\n")
@@ -89,6 +93,11 @@ func TestWatcher(t *testing.T) {
 				write(t, filepath.Join(dir, "sub", "b.go"), strings.Repeat("/", i)+"package main\n")
 				select {
 				case rel := <-w.C:
+					if rel == "main.go" && twoBursts {
+						t.Logf("the two saves of main.go came more than %v apart: two bursts, two reports", Settle)
+						twoBursts = false
+						continue
+					}
 					require.Equal(t, "sub/b.go", rel)
 					return
 				case <-time.After(200 * time.Millisecond):
