@@ -102,3 +102,19 @@ func (r Rule) Keep(out string) error {
 		return err
 	})
 }
+
+// Same reports whether o is the same rule as r in any words: the same
+// instant in any zone, and a late penalty that takes the same share per
+// the same time ("10.0%/day" is "10%/day"). An instructor who types the
+// class's rule back on a regrade is not told it differs.
+func (r Rule) Same(o Rule) bool {
+	if !r.Deadline.Equal(o.Deadline) {
+		return false
+	}
+	if r.Penalty == o.Penalty {
+		return true
+	}
+	a, errA := deadline.ParsePenalty(r.Penalty)
+	b, errB := deadline.ParsePenalty(o.Penalty)
+	return errA == nil && errB == nil && a == b
+}

@@ -146,3 +146,15 @@ func TestLatePenaltyUnparsable(t *testing.T) {
 	require.Contains(t, err.Error(), filepath.Join(out, RuleFile)+": -late-penalty \"10%/week\" is not a rule")
 	require.Contains(t, err.Error(), "-change-deadline")
 }
+
+// A regrade's flags that say the class's rule in other words are the same
+// rule: "10.0%/day" is "10%/day", and 18:59-05:00 is 23:59Z.
+func TestRuleSame(t *testing.T) {
+	d := time.Date(2026, 12, 1, 23, 59, 0, 0, time.UTC)
+	kept := Rule{Deadline: d, Penalty: "10%/day"}
+	require.True(t, kept.Same(Rule{Deadline: d.In(time.FixedZone("", -5*3600)), Penalty: "10.0%/day"}))
+	require.False(t, kept.Same(Rule{Deadline: d, Penalty: "10%/hour"}))
+	require.False(t, kept.Same(Rule{Deadline: d, Penalty: "5%/day"}))
+	require.False(t, kept.Same(Rule{Deadline: d}))
+	require.False(t, kept.Same(Rule{Deadline: d.Add(time.Minute), Penalty: "10%/day"}))
+}

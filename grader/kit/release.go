@@ -6,6 +6,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -41,6 +42,9 @@ type ReleaseInfo struct {
 // elsewhere while grading); with it true, the kit's files are recorded in
 // SumsFile.
 func (k *Kit) Release(dst string, exs []*spec.Exercise, keepChecks bool) (*ReleaseInfo, error) {
+	if err := k.checkOutside(dst); err != nil {
+		return nil, err
+	}
 	if entries, err := os.ReadDir(dst); err == nil && len(entries) > 0 {
 		return nil, fmt.Errorf("%s is not empty; release writes into a new or empty folder", dst)
 	}
@@ -59,12 +63,25 @@ func (k *Kit) Release(dst string, exs []*spec.Exercise, keepChecks bool) (*Relea
 			info.LeftOut = append(info.LeftOut, s)
 		}
 	}
+	local := map[string]bool{}
+	if names, ok := k.untracked(); ok {
+		for _, n := range names {
+			if n == ".git" || slices.Contains(releaseSkip, n) {
+				continue // left out anyway, and named above
+			}
+			local[n] = true
+			info.LeftOut = append(info.LeftOut, n+" (not committed)")
+		}
+	}
 	st, err := k.Starters()
 	if err != nil {
 		return nil, err
 	}
 	info.Starters = st
 	err = CopyTree(k.Root, dst, func(rel string, d fs.DirEntry) bool {
+		if local[rel] {
+			return true
+		}
 		if rel == Exercises || strings.HasPrefix(rel, Exercises+"/") {
 			return true // written from the starters below
 		}

@@ -211,6 +211,16 @@ func Extract(s Submission, dst string, lim Limits) (*Extracted, error) {
 	if err != nil {
 		return x, err
 	}
+	if w.files == 0 && len(x.Refused) > 0 {
+		// Not "empty": the student handed in files (links, say, from a
+		// folder they zipped), and needs to know which and why.
+		shown := x.Refused[:min(3, len(x.Refused))]
+		more := ""
+		if n := len(x.Refused) - len(shown); n > 0 {
+			more = fmt.Sprintf(", and %d more", n)
+		}
+		return x, fmt.Errorf("%w: every file was refused (%s%s); hand in plain files, inside the submission", ErrRefused, strings.Join(shown, "; "), more)
+	}
 	if w.files == 0 {
 		return x, fmt.Errorf("%w: the submission is empty", ErrRefused)
 	}

@@ -230,3 +230,15 @@ func TestExtractGitRefusesBorrowedObjects(t *testing.T) {
 	require.ErrorIs(t, err, ErrRefused)
 	require.ErrorContains(t, err, "is a link")
 }
+
+// A submission whose every entry is refused is not "empty": the student
+// handed in files, and is told which were refused and why.
+func TestExtractEveryEntryRefused(t *testing.T) {
+	src := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(src, "exercises", "primes"), 0o755))
+	require.NoError(t, os.Symlink("/etc/passwd", filepath.Join(src, "exercises", "primes", "main.go")))
+	x, err := Extract(Submission{Path: src, Kind: Folder}, filepath.Join(t.TempDir(), "x"), DefaultLimits)
+	require.ErrorIs(t, err, ErrRefused)
+	require.Equal(t, "submission refused: every file was refused (exercises/primes/main.go: symlink); hand in plain files, inside the submission", err.Error())
+	require.Equal(t, []string{"exercises/primes/main.go: symlink"}, x.Refused)
+}

@@ -91,7 +91,7 @@ func (f classFlags) setup(out string, stderr io.Writer) (*classSettings, error) 
 		if !kept.Deadline.IsZero() {
 			fmt.Fprintf(stderr, "grader: graded against the class's %s, which %s keeps\n", kept, filepath.Join(out, class.RuleFile))
 		}
-	case given != kept:
+	case !given.Same(kept):
 		return nil, usageErr("the class in %s is graded against %s (kept in %s), and every student against the same: leave out -deadline and -late-penalty to keep it, or change it for the whole class by grading the whole class folder with %s -change-deadline", out, kept, class.RuleFile, given)
 	default:
 		c.due = kept

@@ -17,6 +17,7 @@ import (
 	"github.com/poolschool/poolschool/grader/grading"
 	"github.com/poolschool/poolschool/grader/internal/atomicfile"
 	"github.com/poolschool/poolschool/grader/render"
+	"github.com/poolschool/poolschool/grader/spec"
 	"github.com/poolschool/poolschool/grader/submission"
 )
 
@@ -121,6 +122,10 @@ func cmdGrade(args []string, stdout, stderr io.Writer) int {
 	}
 	k, selected, err := openExercises(*kitDir, *exName)
 	if err != nil {
+		prog.finish()
+		return exitCode(err, stderr)
+	}
+	if err := checkAssignment(*outDir, selected); err != nil {
 		prog.finish()
 		return exitCode(err, stderr)
 	}
@@ -262,4 +267,27 @@ func singleID(ids *submission.IDMap, entry, forced, idFile string) (string, erro
 		return "", usageErr("%s would be graded as %q, which %s gives to %s; to replace that student's record pass -id %s, or pass -id with a new id", submission.ShowName(entry), id, idFile, submission.ShowName(h[0]), id)
 	}
 	return id, nil
+}
+
+// checkAssignment refuses a run that would grade other exercises than
+// those the results folder out holds (see class.AssignmentError), with
+// what to do instead.
+func checkAssignment(out string, selected []*spec.Exercise) error {
+	var names []string
+	for _, e := range selected {
+		names = append(names, e.Name)
+	}
+	err := class.CheckAssignment(out, names)
+	var ae *class.AssignmentError
+	if !errors.As(err, &ae) {
+		return err
+	}
+	if len(names) == 1 {
+		return usageErr("%v; grade it into a results folder of its own, like -out %s-%s", ae, filepath.Clean(out), names[0])
+	}
+	if len(ae.Kept) == 1 {
+		// Most likely a regrade that forgot the -ex of the assignment.
+		return usageErr("%v; grade with -ex %s, or into a results folder of its own", ae, ae.Kept[0])
+	}
+	return usageErr("%v; grade into a results folder of its own", ae)
 }

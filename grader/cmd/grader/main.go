@@ -125,7 +125,7 @@ func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) error {
 	usage := fs.Usage
 	fs.Usage = func() {}
 	fs.SetOutput(io.Discard)
-	err := fs.Parse(args)
+	err := parseInterspersed(fs, args)
 	fs.Usage = usage
 	fs.SetOutput(stderr)
 	switch {

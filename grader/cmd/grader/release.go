@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -23,6 +24,9 @@ func cmdRelease(args []string, stdout io.Writer) error {
 		return err
 	}
 	info, err := k.Release(fs.Arg(0), exs, true)
+	if ie := (*kit.InsideKitError)(nil); errors.As(err, &ie) {
+		return usageErr("%v", ie)
+	}
 	if err != nil {
 		return err
 	}
