@@ -41,13 +41,34 @@ type ReleaseInfo struct {
 // grader/checks is left out entirely (the grader keeps its pristine copy
 // elsewhere while grading); with it true, the kit's files are recorded in
 // SumsFile.
+//
+// A release that fails leaves dst as it found it (absent, or empty): a
+// kit cut short, without its sums or its starters, must not pass for one.
 func (k *Kit) Release(dst string, exs []*spec.Exercise, keepChecks bool) (*ReleaseInfo, error) {
 	if err := k.checkOutside(dst); err != nil {
 		return nil, err
 	}
-	if entries, err := os.ReadDir(dst); err == nil && len(entries) > 0 {
+	entries, err := os.ReadDir(dst)
+	if err == nil && len(entries) > 0 {
 		return nil, fmt.Errorf("%s is not empty; release writes into a new or empty folder", dst)
 	}
+	existed := err == nil
+	info, err := k.release(dst, exs, keepChecks)
+	if err != nil {
+		if !existed {
+			os.RemoveAll(dst)
+		} else if written, rerr := os.ReadDir(dst); rerr == nil {
+			for _, e := range written {
+				os.RemoveAll(filepath.Join(dst, e.Name()))
+			}
+		}
+		return nil, err
+	}
+	return info, nil
+}
+
+// release writes the student kit into dst, which is new or empty.
+func (k *Kit) release(dst string, exs []*spec.Exercise, keepChecks bool) (*ReleaseInfo, error) {
 	hidden := map[string]bool{}
 	info := &ReleaseInfo{}
 	for _, ex := range exs {

@@ -217,7 +217,10 @@ func cmdExport(args []string, stdout, stderr io.Writer) int {
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return exitCode(err, stderr)
 	}
-	if !slices.Contains(roster.Formats, *format) || *outFile == "" || fs.NArg() != 0 {
+	if *format != "" && !slices.Contains(roster.Formats, *format) {
+		return exitCode(usageErr("unknown -format %q; formats: %s", *format, strings.Join(roster.Formats, ", ")), stderr)
+	}
+	if *format == "" || *outFile == "" || fs.NArg() != 0 {
 		return exitCode(usageErr("name a format and a file, like \"grader export -format canvas -out canvas.csv\"; formats: %s", strings.Join(roster.Formats, ", ")), stderr)
 	}
 	all, err := class.Records(*results)

@@ -66,6 +66,9 @@ func cmdGrade(args []string, stdout, stderr io.Writer) int {
 			return exitCode(usageErr("-results-json %s: there is no folder %s; create it first", *resultsJSON, filepath.Dir(*resultsJSON)), stderr)
 		}
 	}
+	if fi, err := os.Stat(*outDir); err == nil && !fi.IsDir() {
+		return exitCode(usageErr("-out %s is a file; name the results folder, new or one that grade wrote before", *outDir), stderr)
+	}
 	cl, err := classOpts.setup(*outDir, stderr)
 	if err != nil {
 		return exitCode(err, stderr)

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/poolschool/poolschool/grader/internal/atomicfile"
 	"github.com/poolschool/poolschool/grader/kit"
 	"github.com/poolschool/poolschool/grader/result"
 	"github.com/poolschool/poolschool/grader/spec"
@@ -137,50 +138,51 @@ func packageGradescope(args []string, stdout io.Writer) error {
 	if err := os.WriteFile(filepath.Join(tmp, "kit", filepath.FromSlash(kit.SumsFile)), sums.Encode(), 0o644); err != nil {
 		return err
 	}
-	f, err := os.Create(*out)
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", *out, err)
-	}
-	zw := zip.NewWriter(f)
-	add := func(name string, mode os.FileMode, data []byte) error {
-		h := &zip.FileHeader{Name: name, Method: zip.Deflate, Modified: zipTime}
-		h.SetMode(mode)
-		w, err := zw.CreateHeader(h)
-		if err != nil {
-			return err
-		}
-		_, err = w.Write(data)
-		return err
-	}
+	// Written whole or not at all: a zip cut short would still open, and
+	// miss files.
 	files := 0
-	err = add("setup.sh", 0o755, []byte(setup))
-	if err == nil {
-		err = add("run_autograder", 0o755, []byte(fmt.Sprintf(runAutograder, exFlag)))
-	}
-	if err == nil {
-		root := filepath.Join(tmp, "kit")
-		err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() {
-				return err
-			}
-			rel, _ := filepath.Rel(root, p)
-			data, err := os.ReadFile(p)
+	err = atomicfile.Write(*out, func(f io.Writer) error {
+		zw := zip.NewWriter(f)
+		add := func(name string, mode os.FileMode, data []byte) error {
+			h := &zip.FileHeader{Name: name, Method: zip.Deflate, Modified: zipTime}
+			h.SetMode(mode)
+			w, err := zw.CreateHeader(h)
 			if err != nil {
 				return err
 			}
-			info, _ := d.Info()
-			files++
-			return add("kit/"+filepath.ToSlash(rel), info.Mode().Perm(), data)
-		})
-	}
-	if cerr := zw.Close(); err == nil {
-		err = cerr
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
+			_, err = w.Write(data)
+			return err
+		}
+		err := add("setup.sh", 0o755, []byte(setup))
+		if err == nil {
+			err = add("run_autograder", 0o755, []byte(fmt.Sprintf(runAutograder, exFlag)))
+		}
+		if err == nil {
+			root := filepath.Join(tmp, "kit")
+			err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+				if err != nil || d.IsDir() {
+					return err
+				}
+				rel, _ := filepath.Rel(root, p)
+				data, err := os.ReadFile(p)
+				if err != nil {
+					return err
+				}
+				info, _ := d.Info()
+				files++
+				return add("kit/"+filepath.ToSlash(rel), info.Mode().Perm(), data)
+			})
+		}
+		if cerr := zw.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return fmt.Errorf("writing %s: %w", *out, err)
+		}
+		return nil
+	})
 	if err != nil {
-		return fmt.Errorf("writing %s: %w", *out, err)
+		return err
 	}
 	fmt.Fprintf(stdout, "wrote %s: setup.sh (Go %s), run_autograder, kit/ (%d files, hidden checks included, no solutions)\n", *out, version, files)
 	return nil
