@@ -16,6 +16,9 @@ import (
 // extractZip unpacks a .zip, refusing anything but folders and regular
 // files with safe names.
 func extractZip(file string, w *writer) error {
+	if err := notEmpty(file); err != nil {
+		return err
+	}
 	zr, err := zip.OpenReader(file)
 	if err != nil {
 		return fmt.Errorf("%w: %s is not a readable zip archive (%v)", ErrRefused, filepath.Base(file), err)
@@ -68,6 +71,9 @@ func extractZip(file string, w *writer) error {
 
 // extractTarGz unpacks a .tar.gz file.
 func extractTarGz(file string, w *writer) error {
+	if err := notEmpty(file); err != nil {
+		return err
+	}
 	f, err := os.Open(file)
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrRefused, err)
@@ -208,4 +214,13 @@ func extractFolder(dir string, w *writer) error {
 		defer in.Close()
 		return w.copyLimited(out, name, in)
 	})
+}
+
+// notEmpty refuses an archive of 0 bytes, most often an upload that
+// failed, in words the student can act on.
+func notEmpty(file string) error {
+	if fi, err := os.Stat(file); err == nil && fi.Size() == 0 {
+		return fmt.Errorf("%w: %s is empty (0 bytes); upload it again", ErrRefused, filepath.Base(file))
+	}
+	return nil
 }

@@ -95,12 +95,18 @@ func TestScan(t *testing.T) {
 	known := NewIDMap()
 	subs, problems, err := Scan(dir, known)
 	require.NoError(t, err)
-	require.Equal(t, []Submission{{ID: "alice", Path: filepath.Join(dir, "Alice"), Kind: Folder}, {ID: "alice-2", Path: filepath.Join(dir, "alice.zip"), Kind: Zip}}, subs)
+	require.Equal(t, []Submission{
+		{ID: "alice", Path: filepath.Join(dir, "Alice"), Kind: Folder},
+		{ID: "alice-2", Path: filepath.Join(dir, "alice.zip"), Kind: Zip},
+		{ID: "empty", Path: filepath.Join(dir, "empty.tar.gz"), Kind: TarGz},
+	}, subs, "an empty archive is a submission, refused when extracted: its student gets a row")
 	require.Equal(t, []string{
 		`Alice and alice.zip both map to id "alice"; graded separately as "alice" and "alice-2"`,
-		"empty.tar.gz: skipped, an empty archive",
 		"readme.txt: skipped, not a submission (expected a folder, a git repository, a .zip or a .tar.gz)",
 	}, problems)
+	_, err = Extract(subs[2], filepath.Join(t.TempDir(), "x"), DefaultLimits)
+	require.ErrorIs(t, err, ErrRefused)
+	require.EqualError(t, err, "submission refused: empty.tar.gz is empty (0 bytes); upload it again")
 	for entry, want := range map[string]string{"Alice": "alice", "alice.zip": "alice-2"} {
 		id, ok := known.Lookup(entry)
 		require.True(t, ok, "Scan records the id of %s", entry)
