@@ -253,6 +253,20 @@ func newPool(t *testing.T, cfg pool.Config) *pool.Pool {
 	return p
 }
 
+// requireClosesWithin fails the test, saying why, when p.Close has not
+// returned within d: a Close that hangs would otherwise hang the test.
+func requireClosesWithin(t *testing.T, p *pool.Pool, d time.Duration, why string) {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- p.Close() }()
+	select {
+	case err := <-done:
+		require.NoError(t, err)
+	case <-time.After(d):
+		require.FailNow(t, why)
+	}
+}
+
 // requireNoLeaks fails the test when a child process of the test binary
 // (zombies included) or a goroutine running pool code is still there.
 func requireNoLeaks(t *testing.T) {

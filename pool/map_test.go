@@ -202,14 +202,7 @@ func TestMapBreakCancelsOutstanding(t *testing.T) {
 				break
 			}
 		}
-		closed := make(chan error, 1)
-		go func() { closed <- p.Close() }()
-		select {
-		case err := <-closed:
-			require.NoError(t, err)
-		case <-time.After(30 * time.Second):
-			require.FailNow(t, "Close still waits 30 s after the loop broke out: the abandoned items were not cancelled")
-		}
+		requireClosesWithin(t, p, 30*time.Second, "Close still waits 30 s after the loop broke out: the abandoned items were not cancelled")
 		ran := 0
 		for _, n := range p.Stats().TasksByPID {
 			ran += n

@@ -38,14 +38,7 @@ func TestCloseAfterAQuickCancel(t *testing.T) {
 		p := newPool(t, pool.Config{Workers: 1, Backend: b})
 		f := pool.Submit(t.Context(), p, sleepTask, time.Millisecond)
 		f.Cancel()
-		done := make(chan error, 1)
-		go func() { done <- p.Close() }()
-		select {
-		case err := <-done:
-			require.NoError(t, err)
-		case <-time.After(5 * time.Second):
-			require.Fail(t, "Close hung after a cancel")
-		}
+		requireClosesWithin(t, p, 5*time.Second, "Close hung after a cancel")
 	})
 }
 
